@@ -1,0 +1,111 @@
+import { readFileSync } from 'node:fs';
+import type { Redis } from 'ioredis';
+import type { TaskMessage } from '../../protocol/types.js';
+import type { BeatStateBackend, Claim, ClaimOutcome, EntryState, Registration } from '../interfaces.js';
+
+/** How a message lands in Redis: kombu's binding set member and priority list, and the envelope. */
+export interface RedisPlacement {
+  bindingKey: string;
+  bindingMember: string;
+  listKey: string;
+  envelope: string;
+}
+export type RedisPlacer = (message: TaskMessage) => RedisPlacement;
+
+const REGISTER_LUA = readFileSync(new URL('./register.lua', import.meta.url), 'utf8');
+const CLAIM_LUA = readFileSync(new URL('./claim.lua', import.meta.url), 'utf8');
+
+type ScriptRunner = (keys: string[], args: string[]) => Promise<string[]>;
+
+/** Registrations per script call: keeps each call short, so Redis never stalls for long. */
+const REGISTER_CHUNK = 5000;
+
+/**
+ * Beat state in Redis, beside the queue, so claiming an occurrence and pushing its message is one
+ * Lua script and any number of beats can share it. Keys (prefix default `celeriac:beat:`):
+ * `<prefix>meta` (hash: name -> "anchor:since:enabled:fingerprint"), `<prefix>last` (name -> last run ms),
+ * `<prefix>runs` (name -> runs). The scripts write queue keys they are handed in ARGV, which is
+ * fine on a single Redis (not Redis Cluster).
+ * State survives a Redis restart only if Redis persists (AOF); see the README.
+ */
+export class RedisBeatState implements BeatStateBackend {
+  private readonly keys: string[];
+  private readonly registerScript: ScriptRunner;
+  private readonly claimScript: ScriptRunner;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly place: RedisPlacer,
+    readonly description: string,
+    prefix = 'celeriac:beat:',
+  ) {
+    this.keys = [`${prefix}meta`, `${prefix}last`, `${prefix}runs`];
+    this.registerScript = defineScript(redis, 'celeriacBeatRegister', REGISTER_LUA);
+    this.claimScript = defineScript(redis, 'celeriacBeatClaim', CLAIM_LUA);
+  }
+
+  async register(registrations: Registration[], nowMs: number): Promise<Map<string, EntryState>> {
+    const states = new Map<string, EntryState>();
+    for (let i = 0; i < registrations.length; i += REGISTER_CHUNK) {
+      const chunk = registrations.slice(i, i + REGISTER_CHUNK);
+      const args = [String(nowMs)];
+      for (const r of chunk) args.push(r.name, r.fingerprint, r.enabled ? '1' : '0', r.startMs === undefined ? '' : String(r.startMs));
+      const reply = await this.registerScript(this.keys, args);
+      chunk.forEach((r, k) => states.set(r.name, parseState(reply[3 * k]!, reply[3 * k + 1]!, reply[3 * k + 2]!)!));
+    }
+    return states;
+  }
+
+  async claim(claims: Claim[]): Promise<ClaimOutcome[]> {
+    const args: string[] = [];
+    for (const claim of claims) {
+      args.push(claim.name, claim.expectedLastRunMs === null ? '' : String(claim.expectedLastRunMs), String(claim.lastRunMs), String(claim.messages.length));
+      for (const message of claim.messages) {
+        const p = this.place(message);
+        args.push(p.bindingKey, p.bindingMember, p.listKey, p.envelope);
+      }
+    }
+    const reply = await this.claimScript(this.keys, args);
+    return claims.map((_, k): ClaimOutcome =>
+      reply[4 * k] === 'OK' ? { ok: true } : { ok: false, current: parseState(reply[4 * k + 1]!, reply[4 * k + 2]!, reply[4 * k + 3]!) },
+    );
+  }
+
+  async read(names: string[]): Promise<Map<string, EntryState>> {
+    const states = new Map<string, EntryState>();
+    if (names.length === 0) return states;
+    const [metas, lasts, runs] = await Promise.all([
+      this.redis.hmget(this.keys[0]!, ...names),
+      this.redis.hmget(this.keys[1]!, ...names),
+      this.redis.hmget(this.keys[2]!, ...names),
+    ]);
+    names.forEach((name, i) => {
+      const state = parseState(metas[i] ?? '', lasts[i] ?? '', runs[i] ?? '0');
+      if (state) states.set(name, state);
+    });
+    return states;
+  }
+
+  async close(): Promise<void> {
+    this.redis.disconnect();
+  }
+}
+
+function defineScript(redis: Redis, name: string, lua: string): ScriptRunner {
+  if (!(name in redis)) redis.defineCommand(name, { lua });
+  const command = (redis as unknown as Record<string, (...args: unknown[]) => Promise<string[]>>)[name]!.bind(redis);
+  return (keys, args) => command(keys.length, ...keys, ...args);
+}
+
+function parseState(meta: string, last: string, runs: string): EntryState | null {
+  const match = /^([^:]*):([^:]*):([^:]*):(.*)$/s.exec(meta);
+  if (!match) return null;
+  return {
+    anchorMs: Number(match[1]),
+    sinceMs: Number(match[2]),
+    enabled: match[3] === '1',
+    fingerprint: match[4]!,
+    lastRunMs: last === '' ? null : Number(last),
+    runs: Number(runs || 0),
+  };
+}
