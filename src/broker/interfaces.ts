@@ -28,6 +28,12 @@ export interface ConsumeOptions {
 export interface Consumer {
   /** Stops taking new messages; outstanding deliveries can still be settled. */
   cancel(): Promise<void>;
+  /**
+   * Changes the limit of outstanding deliveries from now on. The worker raises it by one for each
+   * eta/countdown message it holds and lowers it again when that message runs, so held messages
+   * never starve the queue (kombu's QoS.increment_eventually / decrement_eventually).
+   */
+  setPrefetch(prefetch: number): void;
 }
 
 /** A received message, settled exactly once by ack, requeue or reject. */
