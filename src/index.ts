@@ -7,3 +7,4 @@ export type * from './schedule/types.js';
 export type * from './schedule/entry-types.js';
 export type * from './protocol/types.js';
 export type * from './broker/interfaces.js';
+export * from './protocol/index.js';

@@ -67,3 +67,63 @@ export interface TaskMessage {
   body: Buffer;
   route: Route;
 }
+
+/**
+ * What a caller asks to send; buildTaskMessage turns it into a TaskMessage. Field meanings follow
+ * Celery's `send_task`/`apply_async` (camelCase here, snake_case on the wire).
+ */
+export interface TaskRequest {
+  /** Registered task name, e.g. `tasks.add`. */
+  task: string;
+  /** Task id; a fresh uuid4 when omitted. */
+  id?: string;
+  args?: unknown[];
+  kwargs?: Record<string, unknown>;
+  /** Run no earlier than this instant (Date, or ISO-8601 text with an offset). */
+  eta?: Date | string;
+  /** Seconds from now; becomes `eta` (Celery's countdown). Not together with eta. */
+  countdown?: number;
+  /** Seconds from now, or an instant (Date / ISO-8601 with offset) after which the task is revoked. */
+  expires?: number | Date | string;
+  retries?: number;
+  /** Hard and soft time limits in seconds (header `timelimit: [hard, soft]`). */
+  timeLimit?: number | null;
+  softTimeLimit?: number | null;
+  rootId?: string | null;
+  parentId?: string | null;
+  group?: string | null;
+  groupIndex?: number | null;
+  shadow?: string | null;
+  callbacks?: Signature[] | null;
+  errbacks?: Signature[] | null;
+  chain?: Signature[] | null;
+  chord?: Signature | null;
+  ignoreResult?: boolean;
+  /** Extra headers (periodic_task_name, celeriac_occurrence, user headers); they cannot replace protocol headers. */
+  headers?: Record<string, unknown>;
+  /** 0-9; on Redis lower numbers are served first (kombu's priority steps). Default 0. */
+  priority?: number;
+  /** Default `celery`. */
+  queue?: string;
+  /** Default `""` (the default exchange), as Celery 5.2 publishes. */
+  exchange?: string;
+  /** Default: the queue name. */
+  routingKey?: string;
+  /** `zlib` compresses the body (header `compression: application/x-gzip`, zlib data, as Celery). */
+  compression?: 'zlib';
+  /** Default `gen<pid>@<hostname>` (Celery's anon_nodename). */
+  origin?: string;
+  /** Default `""`, as Celery writes when no result consumer waits on a reply queue. */
+  replyTo?: string;
+  /** Override the Python-repr strings shown by Celery's monitoring (e.g. to hide secrets). */
+  argsrepr?: string;
+  kwargsrepr?: string;
+}
+
+/** A task message's content once decoded: protocol v2 headers plus the body's three parts. */
+export interface DecodedTask {
+  headers: TaskHeaders;
+  args: unknown[];
+  kwargs: Record<string, unknown>;
+  embed: BodyEmbed;
+}

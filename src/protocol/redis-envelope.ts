@@ -1,0 +1,116 @@
+/**
+ * kombu's Redis transport, as far as the bytes in Redis go (kombu/transport/redis.py, 5.2.4): the
+ * JSON envelope pushed onto a list, the per-priority list names and the exchange binding sets.
+ * Shared by RedisBroker and by the beat's Lua script that claims an occurrence and pushes in one step.
+ */
+import type { ReceivedMessage } from '../broker/interfaces.js';
+import { MessageDecodeError } from './errors.js';
+import { uuid4 } from './ids.js';
+import type { Route, TaskMessage } from './types.js';
+
+/** kombu's separator inside list names and binding members. */
+export const KOMBU_SEP = '\x06\x16';
+
+/** kombu's default priority_steps; lower steps are served first. */
+export const REDIS_PRIORITY_STEPS = [0, 3, 6, 9] as const;
+
+/**
+ * The step a priority falls in: kombu clamps to 0-9 (anything unreadable is 0), then takes the
+ * largest step not above it (`steps[bisect(steps, n) - 1]`): 0-2 → 0, 3-5 → 3, 6-8 → 6, 9 → 9.
+ */
+export function redisPriorityStep(priority: unknown): number {
+  const n = Math.trunc(Number(priority));
+  const clamped = Number.isFinite(n) ? Math.min(9, Math.max(0, n)) : 0;
+  let step = 0;
+  for (const s of REDIS_PRIORITY_STEPS) if (s <= clamped) step = s;
+  return step;
+}
+
+/** The list a message of this priority is pushed to: `queue`, or `queue\x06\x16<step>`. */
+export function redisQueueList(queue: string, priority: unknown): string {
+  const step = redisPriorityStep(priority);
+  return step === 0 ? queue : `${queue}${KOMBU_SEP}${step}`;
+}
+
+/** Every list of a queue, in the order they are served. */
+export function redisQueueLists(queue: string): string[] {
+  return REDIS_PRIORITY_STEPS.map((step) => redisQueueList(queue, step));
+}
+
+/** The queue a priority list belongs to (kombu: `dest.rsplit(sep, 1)[0]`). */
+export function queueOfRedisList(list: string): string {
+  const at = list.lastIndexOf(KOMBU_SEP);
+  return at === -1 ? list : list.slice(0, at);
+}
+
+/**
+ * BRPOP's keys in kombu's order (`_brpop_start`): priority step first, then queue, so a priority 0
+ * message of any queue is served before a priority 3 message of the first queue.
+ */
+export function redisBrpopKeys(queues: readonly string[]): string[] {
+  return REDIS_PRIORITY_STEPS.flatMap((step) => queues.map((queue) => redisQueueList(queue, step)));
+}
+
+/**
+ * The set recording which queues an exchange routes to, `_kombu.binding.<exchange>`. Celery declares
+ * every queue with an exchange of the same name, so a message for the default exchange `""` is bound
+ * under its queue's name: queue `reports` → `_kombu.binding.reports`.
+ */
+export function redisBindingKey(route: Route): string {
+  return `_kombu.binding.${route.exchange === '' ? route.queue : route.exchange}`;
+}
+
+/** The member of the binding set: `<routing key>\x06\x16<pattern>\x06\x16<queue>` (pattern empty). */
+export function redisBindingMember(route: Route): string {
+  const routingKey = route.exchange === '' ? route.queue : route.routingKey;
+  return `${routingKey}${KOMBU_SEP}${KOMBU_SEP}${route.queue}`;
+}
+
+/** The JSON kombu pushes onto the list: body base64, properties with delivery_info and a fresh delivery_tag. */
+export function toRedisEnvelope(message: TaskMessage, deliveryTag: string = uuid4()): string {
+  return JSON.stringify({
+    body: message.body.toString('base64'),
+    'content-encoding': message.contentEncoding,
+    'content-type': message.contentType,
+    headers: message.headers,
+    properties: {
+      ...message.properties,
+      delivery_info: { exchange: message.route.exchange, routing_key: message.route.routingKey },
+      body_encoding: 'base64',
+      delivery_tag: deliveryTag,
+    },
+  });
+}
+
+/** Reads an envelope taken off `queue`'s lists. Throws MessageDecodeError when it is not one. */
+export function fromRedisEnvelope(raw: string, queue: string): ReceivedMessage {
+  let envelope: unknown;
+  try {
+    envelope = JSON.parse(raw);
+  } catch (error) {
+    throw new MessageDecodeError(`not a kombu message (invalid JSON): ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (typeof envelope !== 'object' || envelope === null || Array.isArray(envelope)) throw new MessageDecodeError('not a kombu message (not a JSON object)');
+  const fields = envelope as Record<string, unknown>;
+  const properties = objectField(fields, 'properties');
+  if (typeof fields.body !== 'string') throw new MessageDecodeError('not a kombu message: "body" is not a string');
+  const bodyEncoding = properties.body_encoding;
+  if (bodyEncoding !== undefined && bodyEncoding !== null && bodyEncoding !== 'base64') {
+    throw new MessageDecodeError(`unsupported body_encoding "${String(bodyEncoding)}" (kombu writes base64)`);
+  }
+  return {
+    queue,
+    raw,
+    headers: objectField(fields, 'headers'),
+    properties,
+    contentType: typeof fields['content-type'] === 'string' ? fields['content-type'] : 'application/json',
+    contentEncoding: typeof fields['content-encoding'] === 'string' ? fields['content-encoding'] : 'utf-8',
+    body: Buffer.from(fields.body, bodyEncoding === 'base64' ? 'base64' : 'utf8'),
+  };
+}
+
+function objectField(fields: Record<string, unknown>, name: string): Record<string, unknown> {
+  const value = fields[name] ?? {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new MessageDecodeError(`not a kombu message: "${name}" is not an object`);
+  return value as Record<string, unknown>;
+}
