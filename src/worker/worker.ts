@@ -1,0 +1,333 @@
+import { hostname as osHostname } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import type { Consumer, Delivery } from '../broker/interfaces.js';
+import { decodeTaskMessage } from '../protocol/decode.js';
+import { saferepr } from '../protocol/saferepr.js';
+import type { TaskState } from './states.js';
+import type { Clock, TimerHandle } from '../util/clock.js';
+import { silentLogger, type Logger } from '../util/log.js';
+import type { Celeriac } from './app.js';
+import { buildMeta, resultTuple, serializeError, type ExceptionInfo, type ResultTuple } from './backends/meta.js';
+import { TaskRevokedError } from './errors.js';
+import { applySignature } from './follow-ups.js';
+import type { Outcome, RetryPlan } from './invoke.js';
+import { AsyncPool } from './pools/async-pool.js';
+import type { Pool } from './pools/types.js';
+import { createTaskRequest, type TaskRequest } from './request.js';
+
+export const DEFAULT_QUEUE = 'celery';
+/** Celery's worker_prefetch_multiplier. */
+export const DEFAULT_PREFETCH_MULTIPLIER = 4;
+
+export interface WorkerOptions {
+  app: Celeriac;
+  /** Queues to consume, earlier ones first; default `celery`. */
+  queues?: string[];
+  /** Where tasks run; an AsyncPool of 100 by default. */
+  pool?: Pool;
+  /** The node name (`-n`): `celeriac@<host>` by default. */
+  hostname?: string;
+  prefetchMultiplier?: number;
+  logger?: Logger;
+}
+
+/**
+ * Consumes task messages and runs them: holds eta messages until due, revokes expired ones, runs
+ * the rest in the pool within their time limits, stores results, sends callbacks, errbacks, the next
+ * step of a chain and retries, and acknowledges each message before the run (or after, acks_late).
+ */
+export class Worker {
+  readonly hostname: string;
+  readonly queues: string[];
+  readonly pool: Pool;
+  private readonly app: Celeriac;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly prefetch: number;
+  private consumer: Consumer | undefined;
+  /** eta messages waiting for their time. */
+  private readonly held = new Map<TaskRequest, TimerHandle>();
+  /** Due messages waiting for a free slot in the pool. */
+  private readonly waiting: TaskRequest[] = [];
+  /** Runs in progress, settled when their results are stored and their messages acknowledged. */
+  private readonly running = new Set<Promise<void>>();
+  private stopping = false;
+
+  constructor(options: WorkerOptions) {
+    this.app = options.app;
+    this.clock = options.app.clock;
+    this.logger = options.logger ?? silentLogger;
+    this.queues = options.queues?.length ? options.queues : [DEFAULT_QUEUE];
+    this.pool = options.pool ?? new AsyncPool(options.app.registry, 100);
+    this.hostname = options.hostname ?? `celeriac@${osHostname()}`;
+    this.prefetch = this.pool.concurrency * (options.prefetchMultiplier ?? DEFAULT_PREFETCH_MULTIPLIER);
+  }
+
+  /** Connects, starts the pool and begins consuming. */
+  async start(): Promise<void> {
+    const broker = await this.app.broker();
+    this.logger.info(`Connected to ${broker.displayUrl}`);
+    await this.pool.start();
+    const options = { prefetch: this.prefetch, ...(this.app.visibilityTimeout === undefined ? {} : { visibilityTimeout: this.app.visibilityTimeout }) };
+    this.consumer = await broker.consume(this.queues, options, (delivery) => this.receive(delivery));
+    this.logger.info(`${this.hostname} ready.`);
+  }
+
+  /**
+   * Warm shutdown: stop consuming, give held and waiting messages back to their queues, let running
+   * tasks finish and settle. Cold shutdown: stop at once; unacknowledged messages come back after
+   * the visibility timeout.
+   */
+  async stop(mode: 'warm' | 'cold' = 'warm'): Promise<void> {
+    this.logger.warning(`worker: ${mode === 'warm' ? 'Warm' : 'Cold'} shutdown (MainProcess)`);
+    this.stopping = true;
+    if (mode === 'warm') {
+      await this.consumer?.cancel();
+      const unstarted = [...this.held.keys(), ...this.waiting.splice(0)];
+      for (const [, timer] of this.held) timer.cancel();
+      this.held.clear();
+      await Promise.all(unstarted.map((request) => this.settle(request.delivery.requeue(), request, 'requeue')));
+      await Promise.all(this.running);
+    } else {
+      for (const [, timer] of this.held) timer.cancel();
+    }
+    await this.pool.close();
+    await this.app.close();
+  }
+
+  /** How many messages the worker holds: eta-held, waiting for a slot, and running. */
+  get load(): { held: number; waiting: number; running: number } {
+    return { held: this.held.size, waiting: this.waiting.length, running: this.running.size };
+  }
+
+  private receive(delivery: Delivery): void {
+    if (this.stopping) {
+      void this.settle(delivery.requeue(), undefined, 'requeue');
+      return;
+    }
+    const request = this.accept(delivery);
+    if (!request) return;
+    this.logger.info(`Task ${request.info.name}[${request.info.id}] received`);
+    if (this.revokeIfExpired(request)) return;
+    const delayMs = request.etaMs === undefined ? 0 : request.etaMs - this.clock.now();
+    if (delayMs > 0) this.hold(request, delayMs);
+    else this.enqueue(request);
+  }
+
+  /** Decodes a delivery into a request, or rejects it (dead letter) with one log line. */
+  private accept(delivery: Delivery): TaskRequest | undefined {
+    const { headers, properties } = delivery.message;
+    const id = String(headers.id ?? properties.correlation_id ?? 'unknown id');
+    let decoded;
+    try {
+      decoded = decodeTaskMessage(delivery.message);
+    } catch (error) {
+      return this.reject(delivery, `Received invalid task message [${id}]: ${errorText(error)}`);
+    }
+    const definition = this.app.registry.get(decoded.headers.task);
+    if (!definition) return this.reject(delivery, `Received unregistered task of type '${decoded.headers.task}' [${id}]`);
+    try {
+      return createTaskRequest(delivery, decoded, definition, this.hostname);
+    } catch (error) {
+      return this.reject(delivery, `Received invalid task message ${decoded.headers.task}[${id}]: ${errorText(error)}`);
+    }
+  }
+
+  private reject(delivery: Delivery, reason: string): undefined {
+    this.logger.error(`${reason}. The message has been rejected to the dead letters.`);
+    void this.settle(delivery.reject(reason), undefined, 'reject');
+    return undefined;
+  }
+
+  private hold(request: TaskRequest, delayMs: number): void {
+    const timer = this.clock.setTimer(() => {
+      this.held.delete(request);
+      this.consumer?.setPrefetch(this.prefetch + this.held.size);
+      this.enqueue(request);
+    }, delayMs);
+    this.held.set(request, timer);
+    // Held messages stay unacknowledged; raise the limit so they never starve the queue.
+    this.consumer?.setPrefetch(this.prefetch + this.held.size);
+  }
+
+  private enqueue(request: TaskRequest): void {
+    this.waiting.push(request);
+    this.pump();
+  }
+
+  private pump(): void {
+    while (this.running.size < this.pool.concurrency && this.waiting.length > 0 && !this.stopping) {
+      const request = this.waiting.shift()!;
+      const run = this.execute(request).finally(() => {
+        this.running.delete(run);
+        this.pump();
+      });
+      this.running.add(run);
+    }
+  }
+
+  private revokeIfExpired(request: TaskRequest): boolean {
+    if (request.expiresMs === undefined || this.clock.now() < request.expiresMs) return false;
+    const { name, id } = request.info;
+    this.logger.info(`Discarding revoked task: ${name}[${id}] (expired)`);
+    const revoked = serializeError(new TaskRevokedError('expired'));
+    void this.storeState(request, 'REVOKED', revoked, null, []).then(() => this.settle(request.delivery.ack(), request, 'ack'));
+    return true;
+  }
+
+  private async execute(request: TaskRequest): Promise<void> {
+    if (this.revokeIfExpired(request)) return;
+    const { name, id } = request.info;
+    if (!request.acksLate) await this.settle(request.delivery.ack(), request, 'ack');
+    if (request.trackStarted) await this.storeState(request, 'STARTED', { pid: process.pid, hostname: this.hostname }, null, []);
+    const startedAt = performance.now();
+    const run = this.pool.run(request.info);
+    const timers: TimerHandle[] = [];
+    if (request.softLimit) {
+      const seconds = request.softLimit;
+      timers.push(this.clock.setTimer(() => {
+        this.logger.warning(`Soft time limit (${seconds}s) exceeded for ${name}[${id}]`);
+        run.softLimit(seconds);
+      }, seconds * 1000));
+    }
+    if (request.hardLimit) {
+      const seconds = request.hardLimit;
+      timers.push(this.clock.setTimer(() => {
+        this.logger.error(`Hard time limit (${seconds}s) exceeded for ${name}[${id}]`);
+        run.hardLimit(seconds);
+      }, seconds * 1000));
+    }
+    const outcome = await run.outcome;
+    for (const timer of timers) timer.cancel();
+    await this.conclude(request, outcome, (performance.now() - startedAt) / 1000);
+    if (request.acksLate) await this.settle(request.delivery.ack(), request, 'ack');
+  }
+
+  private async conclude(request: TaskRequest, outcome: Outcome, seconds: number): Promise<void> {
+    const { name, id } = request.info;
+    const runtime = `${Number(seconds.toFixed(6))}s`;
+    if (outcome.state === 'SUCCESS') {
+      const children = await this.sendCallbacks(request, outcome.result);
+      await this.storeState(request, 'SUCCESS', outcome.result, null, children, seconds);
+      this.logger.info(`Task ${name}[${id}] succeeded in ${runtime}: ${saferepr(outcome.result)}`);
+    } else if (outcome.state === 'RETRY') {
+      await this.sendRetry(request, outcome.retry);
+      await this.storeState(request, 'RETRY', outcome.exception, outcome.traceback, [], seconds);
+      this.logger.info(`Task ${name}[${id}] retry: Retry ${retryWhen(outcome.retry)}: ${describeException(outcome.exception)}`);
+    } else {
+      await this.storeState(request, 'FAILURE', outcome.exception, outcome.traceback, [], seconds);
+      this.sendErrbacks(request);
+      const trace = outcome.traceback ? `\n${outcome.traceback}` : '';
+      this.logger.error(`Task ${name}[${id}] raised unexpected: ${describeException(outcome.exception)}${trace}`);
+    }
+  }
+
+  /** Callbacks get the result; so does the chain's next task, which carries the rest of the chain. */
+  private async sendCallbacks(request: TaskRequest, result: unknown): Promise<ResultTuple[]> {
+    const { callbacks, chain } = request.decoded.embed;
+    const parent = { id: request.info.id, rootId: request.info.rootId };
+    const sends: Array<() => ReturnType<typeof applySignature>> = (callbacks ?? []).map((signature) => () => applySignature(this.app, signature, [result], parent));
+    if (chain && chain.length > 0) {
+      const rest = chain.slice(0, -1);
+      const next = chain[chain.length - 1]!;
+      sends.push(() => applySignature(this.app, next, [result], parent, rest.length > 0 ? { chain: rest } : {}));
+    }
+    const children: ResultTuple[] = [];
+    for (const send of sends) {
+      try {
+        const sent = send();
+        await sent.sent;
+        children.push(resultTuple(sent.id));
+      } catch (error) {
+        this.logger.error(`Task ${request.info.name}[${request.info.id}]: could not send a callback: ${errorText(error)}`);
+      }
+    }
+    return children;
+  }
+
+  /** Errbacks get the failed task's id, as Celery sends errbacks it cannot call in-process. */
+  private sendErrbacks(request: TaskRequest): void {
+    const parent = { id: request.info.id, rootId: request.info.rootId };
+    for (const signature of request.decoded.embed.errbacks ?? []) {
+      try {
+        applySignature(this.app, signature, [request.info.id], parent);
+      } catch (error) {
+        this.logger.error(`Task ${request.info.name}[${request.info.id}]: could not send an errback: ${errorText(error)}`);
+      }
+    }
+  }
+
+  /** The same task again: same id, one more retry, later; everything else as the message had it. */
+  private async sendRetry(request: TaskRequest, plan: RetryPlan): Promise<void> {
+    const { headers, embed } = request.decoded;
+    const [timeLimit, softTimeLimit] = headers.timelimit ?? [null, null];
+    const priority = request.delivery.message.properties.priority;
+    const retried = this.app.sendTask(request.info.name, plan.args ?? request.info.args, plan.kwargs ?? request.info.kwargs, {
+      taskId: request.info.id,
+      retries: request.info.retries + 1,
+      ...(plan.eta ? { eta: plan.eta } : { countdown: plan.countdownSeconds ?? 0 }),
+      ...(headers.expires ? { expires: headers.expires } : {}),
+      queue: request.info.queue,
+      ...(typeof priority === 'number' ? { priority } : {}),
+      ...(timeLimit === null ? {} : { timeLimit }),
+      ...(softTimeLimit === null ? {} : { softTimeLimit }),
+      ...(embed.callbacks ? { link: embed.callbacks } : {}),
+      ...(embed.errbacks ? { linkError: embed.errbacks } : {}),
+      ...(embed.chain ? { chain: embed.chain } : {}),
+      rootId: request.info.rootId,
+      ...(request.info.parentId ? { parentId: request.info.parentId } : {}),
+      group: request.info.groupId,
+      ignoreResult: headers.ignore_result === true,
+    });
+    try {
+      await retried.sent;
+    } catch (error) {
+      this.logger.error(`Task ${request.info.name}[${request.info.id}]: could not send its retry: ${errorText(error)}`);
+    }
+  }
+
+  private async storeState(request: TaskRequest, state: TaskState, result: unknown, traceback: string | null, children: ResultTuple[], seconds?: number): Promise<void> {
+    const backend = this.app.optionalResultBackend();
+    // Celery stores failures even for ignore_result tasks only when told to; we follow its default.
+    if (!backend || request.ignoreResult) return;
+    const meta = buildMeta({
+      taskId: request.info.id,
+      state,
+      result,
+      traceback,
+      children,
+      parentId: request.info.parentId,
+      groupId: request.info.groupId,
+      ...(seconds === undefined ? {} : { durationSeconds: seconds }),
+      at: this.clock.now(),
+    });
+    try {
+      await backend.store(meta);
+    } catch (error) {
+      this.logger.error(`Task ${request.info.name}[${request.info.id}]: could not store its ${state} result: ${errorText(error)}`);
+    }
+  }
+
+  /** Settles a delivery, logging (not throwing) when the broker refuses. */
+  private async settle(settling: Promise<void>, request: TaskRequest | undefined, action: string): Promise<void> {
+    try {
+      await settling;
+    } catch (error) {
+      const which = request ? `${request.info.name}[${request.info.id}]` : 'a message';
+      this.logger.error(`could not ${action} ${which}: ${errorText(error)}`);
+    }
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** `ZeroDivisionError('division by zero')`, as Celery logs exceptions. */
+function describeException(exception: ExceptionInfo): string {
+  return `${exception.exc_type}(${exception.exc_message.map((part) => saferepr(part)).join(', ')})`;
+}
+
+function retryWhen(plan: RetryPlan): string {
+  return plan.eta ? `at ${plan.eta}` : `in ${plan.countdownSeconds ?? 0}s`;
+}
