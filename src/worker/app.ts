@@ -153,10 +153,10 @@ export class Celeriac implements TaskSender {
     return this.backendInstance;
   }
 
-  /** Closes the broker and result backend connections. */
+  /** Closes the broker and result backend the app created from URLs (given instances stay open). */
   async close(): Promise<void> {
-    const connection = this.brokerConnection;
-    const backend = this.backendInstance;
+    const connection = typeof this.brokerSetting === 'string' ? this.brokerConnection : undefined;
+    const backend = typeof this.backendSetting === 'string' ? this.backendInstance : undefined;
     this.brokerConnection = undefined;
     this.backendInstance = undefined;
     if (connection) await (await connection.catch(() => undefined))?.close();

@@ -12,7 +12,7 @@ export class MemoryBroker implements Broker {
   readonly requeued: ReceivedMessage[] = [];
   readonly rejected: Array<{ message: ReceivedMessage; reason: string }> = [];
   readonly prefetchChanges: number[] = [];
-  closed = false;
+  private closed = false;
   private readonly queues = new Map<string, ReceivedMessage[]>();
   private consumers: Array<{ queues: string[]; prefetch: number; outstanding: number; cancelled: boolean; onDelivery: (d: Delivery) => void }> = [];
 
