@@ -10,30 +10,34 @@ export interface IntervalSchedule {
   everyMs: number;
 }
 
-/** Compiled cron fields; produced and read only by the cron engine (cron.ts). */
+/**
+ * Compiled cron fields; produced by the cron engine (cron-parse.ts, crontab.ts) and read only by it.
+ * Plain sorted arrays, so a schedule is JSON-safe and equal fields compare (and fingerprint) equal.
+ */
 export interface CronFields {
-  /** Bit s set when second s matches (0-59). */
-  seconds: bigint;
-  /** Bit m set when minute m matches (0-59). */
-  minutes: bigint;
-  /** Bit h set when hour h matches (0-23). */
-  hours: number;
-  /** Bit d set when day of month d matches (1-31). */
-  daysOfMonth: number;
-  /** Bit m set when month m matches (1-12). */
-  months: number;
-  /** Bit d set when weekday d matches (0 = Sunday ... 6). */
-  daysOfWeek: number;
-  /** `L` in day of month: the last day; `L-n` offsets are in lastDayOffsets. */
-  lastDayOfMonth: boolean;
+  /** Matching seconds (0-59), ascending; `[0]` for five-field expressions. */
+  seconds: number[];
+  /** Matching minutes (0-59), ascending. */
+  minutes: number[];
+  /** Matching hours (0-23), ascending. */
+  hours: number[];
+  /** Plain matching days of the month (1-31), ascending. */
+  daysOfMonth: number[];
+  /** Matching months (1-12), ascending. */
+  months: number[];
+  /** Plain matching weekdays (0 = Sunday ... 6; 7 is folded into 0), ascending. */
+  daysOfWeek: number[];
+  /** Day of month counted back from the month's last day: `L` is 0, `L-2` is 2. */
   lastDayOffsets: number[];
-  /** `nW`: the weekday nearest day n. */
+  /** `15W`: the weekday (Mon-Fri) nearest day 15, within the month. */
   nearestWeekdays: number[];
+  /** `LW`: the last weekday (Mon-Fri) of the month. */
+  lastWeekdayOfMonth: boolean;
   /** `5L`: the last Friday of the month, as weekday numbers. */
   lastWeekdays: number[];
   /** `5#2`: the second Friday, as [weekday, n] pairs. */
-  nthWeekdays: Array<[number, number]>;
-  /** Whether day of month / day of week are restricted (do not start with `*`). */
+  nthWeekdays: Array<[weekday: number, n: number]>;
+  /** Whether day of month / day of week are restricted (their text does not start with `*` or `?`). */
   dayOfMonthRestricted: boolean;
   dayOfWeekRestricted: boolean;
 }
