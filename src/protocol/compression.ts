@@ -1,4 +1,4 @@
-import { decode as decodeBzip2 } from 'seek-bzip';
+import seekBzip from 'seek-bzip';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { MessageDecodeError } from './errors.js';
 
@@ -19,7 +19,7 @@ export function decompressBody(body: Buffer, compression: unknown): Buffer {
   if (compression === undefined || compression === null) return body;
   try {
     if (compression === ZLIB_COMPRESSION || compression === 'zlib') return inflateSync(body);
-    if (compression === BZIP2_COMPRESSION || compression === 'bzip2') return decodeBzip2(body);
+    if (compression === BZIP2_COMPRESSION || compression === 'bzip2') return seekBzip.decode(body);
   } catch (error) {
     throw new MessageDecodeError(`body is not valid ${String(compression)} data: ${error instanceof Error ? error.message : String(error)}`);
   }

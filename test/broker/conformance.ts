@@ -245,6 +245,7 @@ export function describeBrokerConformance(name: string, harness: BrokerHarness):
       const taken = await consume(next, [queue], 2, 30);
       await waitFor(() => taken.length === 1, 'the message nobody held');
       expect(taken[0]!.message.headers.id).toBe('waiting');
+      await taken[0]!.ack();
       await clock.advance(31_000);
       await waitFor(() => taken.length === 2, 'the held message after the visibility timeout');
       expect(taken[1]!.message.headers.id).toBe('held');

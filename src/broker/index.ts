@@ -1,0 +1,7 @@
+/** Broker adapters behind one interface (interfaces.ts). */
+export { createBroker, parseBrokerUrl, type BrokerUrl, type CreateBrokerOptions } from './create.js';
+export { RedisBroker, type RedisBrokerOptions } from './redis/redis-broker.js';
+export { DEAD_LETTER_KEY, UNACKED_INDEX_KEY, UNACKED_KEY, UNACKED_MUTEX_KEY } from './redis/keys.js';
+export { SqliteBroker, type SqliteBrokerOptions } from './sqlite/sqlite-broker.js';
+export { migrate, openSqliteDatabase, type SqliteDatabase } from './sqlite/database.js';
+export { insertMessages } from './sqlite/queue-table.js';
