@@ -9,7 +9,8 @@ export type * from './protocol/types.js';
 export type * from './broker/interfaces.js';
 export * from './protocol/index.js';
 // Worker, tasks and results (src/worker).
-export { Celeriac, DEFAULT_BROKER_URL, type CeleriacOptions } from './worker/app.js';
+export { Celeriac, type CeleriacOptions } from './worker/app.js';
+export { DEFAULT_BROKER_URL } from './worker/defaults.js';
 export { Task } from './worker/task.js';
 export { AsyncResult, type GetOptions } from './worker/result.js';
 export { Worker, type WorkerOptions } from './worker/worker.js';

@@ -3,6 +3,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../errors.js';
 import { registerScheduleCommands } from './schedule/index.js';
+import { registerWorkerCommand } from './worker.js';
 import { packageVersion } from './version.js';
 
 export function buildProgram(): Command {
@@ -11,6 +12,7 @@ export function buildProgram(): Command {
     .version(packageVersion(), '-V, --version')
     .exitOverride();
   registerScheduleCommands(program);
+  registerWorkerCommand(program);
   return program;
 }
 

@@ -6,6 +6,7 @@ import { systemClock, type Clock } from '../util/clock.js';
 import { Logger } from '../util/log.js';
 import { createResultBackend } from './backends/create.js';
 import type { ResultBackend } from './backends/types.js';
+import { DEFAULT_BROKER_URL } from './defaults.js';
 import { withPublishRetry, type RetryPolicy } from './publish-retry.js';
 import { TaskRegistry } from './registry.js';
 import { AsyncResult } from './result.js';
@@ -13,9 +14,6 @@ import { TaskRouter, type TaskRoutes } from './routes.js';
 import { makeSignature, taskRequest, type SendOptions } from './send-options.js';
 import { Task, type TaskSender } from './task.js';
 import type { TaskContext, TaskFunction, TaskOptions } from './task-types.js';
-
-/** The embedded default (cli.md): one SQLite file in the working directory. */
-export const DEFAULT_BROKER_URL = 'sqlite:///celeriac.db';
 
 export interface CeleriacOptions {
   /** A broker URL (redis://, rediss://, sqlite:///path.db) or a Broker; default sqlite:///celeriac.db. */

@@ -1,12 +1,14 @@
 import { hostname as osHostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Consumer, Delivery } from '../broker/interfaces.js';
+import { DEFAULT_QUEUE } from '../protocol/build.js';
 import { decodeTaskMessage } from '../protocol/decode.js';
 import { saferepr } from '../protocol/saferepr.js';
 import type { TaskState } from './states.js';
 import type { Clock, TimerHandle } from '../util/clock.js';
 import { silentLogger, type Logger } from '../util/log.js';
 import type { Celeriac } from './app.js';
+import { DEFAULT_ASYNC_CONCURRENCY, DEFAULT_PREFETCH_MULTIPLIER } from './defaults.js';
 import { buildMeta, resultTuple, serializeError, type ExceptionInfo, type ResultTuple } from './backends/meta.js';
 import { TaskRevokedError } from './errors.js';
 import { applySignature } from './follow-ups.js';
@@ -15,15 +17,12 @@ import { AsyncPool } from './pools/async-pool.js';
 import type { Pool } from './pools/types.js';
 import { createTaskRequest, type TaskRequest } from './request.js';
 
-export const DEFAULT_QUEUE = 'celery';
-/** Celery's worker_prefetch_multiplier. */
-export const DEFAULT_PREFETCH_MULTIPLIER = 4;
 
 export interface WorkerOptions {
   app: Celeriac;
   /** Queues to consume, earlier ones first; default `celery`. */
   queues?: string[];
-  /** Where tasks run; an AsyncPool of 100 by default. */
+  /** Where tasks run; an AsyncPool of DEFAULT_ASYNC_CONCURRENCY by default. */
   pool?: Pool;
   /** The node name (`-n`): `celeriac@<host>` by default. */
   hostname?: string;
@@ -58,7 +57,7 @@ export class Worker {
     this.clock = options.app.clock;
     this.logger = options.logger ?? silentLogger;
     this.queues = options.queues?.length ? options.queues : [DEFAULT_QUEUE];
-    this.pool = options.pool ?? new AsyncPool(options.app.registry, 100);
+    this.pool = options.pool ?? new AsyncPool(options.app.registry, DEFAULT_ASYNC_CONCURRENCY);
     this.hostname = options.hostname ?? `celeriac@${osHostname()}`;
     this.prefetch = this.pool.concurrency * (options.prefetchMultiplier ?? DEFAULT_PREFETCH_MULTIPLIER);
   }
