@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const mainSource = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+/** Resolved here, so the CLI also starts with a working directory outside the repository. */
+const tsxLoader = import.meta.resolve('tsx');
 
 export interface CliResult {
   status: number | null;
@@ -12,7 +14,7 @@ export interface CliResult {
 
 /** The CLI as a child process, run from the sources through tsx, so tests never need a build. */
 export function spawnCli(args: string[], options: SpawnOptions = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', mainSource, ...args], {
+  return spawn(process.execPath, ['--import', tsxLoader, mainSource, ...args], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
     ...options,
