@@ -9,7 +9,7 @@ export interface EntryState {
   lastRunMs: number | null;
   /** Occurrences published so far (for `limit`). */
   runs: number;
-  /** Interval grid origin: `start`, else the moment the schedule was first seen or last changed. */
+  /** Interval grid anchor: the moment the schedule was first seen or last changed (`start` wins, see nextEntryRun). */
   anchorMs: number;
   /** Occurrences at or before this instant never count (first seen, schedule changed, re-enabled). */
   sinceMs: number;
@@ -23,8 +23,6 @@ export interface Registration {
   name: string;
   fingerprint: string;
   enabled: boolean;
-  /** The entry's `start`, which anchors an interval grid when given. */
-  startMs?: number;
 }
 
 /**

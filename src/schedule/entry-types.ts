@@ -7,7 +7,7 @@ export interface EntryOptions {
   queue?: string;
   exchange?: string;
   routingKey?: string;
-  /** 0-9, higher is more urgent (Celery/kombu on Redis). */
+  /** 0-9; on Redis lower numbers are served first (kombu priority steps), on RabbitMQ higher ones. */
   priority?: number;
   /** Seconds after sending, or an absolute ISO instant. */
   expires?: number | string;

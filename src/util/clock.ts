@@ -52,6 +52,8 @@ export class ManualClock implements Clock {
   async advance(ms: number): Promise<void> {
     const target = this.current + ms;
     for (;;) {
+      // Let work already under way register its timers before deciding what fires next.
+      await flushMicrotasks();
       this.timers = this.timers.filter((t) => !t.cancelled);
       this.timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
       const next = this.timers[0];
@@ -59,7 +61,6 @@ export class ManualClock implements Clock {
       this.timers.shift();
       this.current = Math.max(this.current, next.at);
       next.fn();
-      await flushMicrotasks();
     }
     this.current = target;
     await flushMicrotasks();

@@ -36,11 +36,6 @@ export function beatStateConformance(name: string, makeHarness: () => Promise<St
       expect(states.get('a')).toEqual({ lastRunMs: null, runs: 0, anchorMs: 1000, sinceMs: 1000, fingerprint: 'f1', enabled: true });
     });
 
-    it('anchors at start when the entry has one', async () => {
-      const states = await harness.backend.register([{ name: 'a', fingerprint: 'f1', enabled: true, startMs: 500 }], 1000);
-      expect(states.get('a')).toMatchObject({ anchorMs: 500, sinceMs: 1000 });
-    });
-
     it('keeps the first beat\'s anchor when another beat registers the same definition later', async () => {
       await harness.backend.register([{ name: 'a', fingerprint: 'f1', enabled: true }], 1000);
       const states = await harness.backend.register([{ name: 'a', fingerprint: 'f1', enabled: true }], 5000);

@@ -49,7 +49,7 @@ export class RedisBeatState implements BeatStateBackend {
     for (let i = 0; i < registrations.length; i += REGISTER_CHUNK) {
       const chunk = registrations.slice(i, i + REGISTER_CHUNK);
       const args = [String(nowMs)];
-      for (const r of chunk) args.push(r.name, r.fingerprint, r.enabled ? '1' : '0', r.startMs === undefined ? '' : String(r.startMs));
+      for (const r of chunk) args.push(r.name, r.fingerprint, r.enabled ? '1' : '0');
       const reply = await this.registerScript(this.keys, args);
       chunk.forEach((r, k) => states.set(r.name, parseState(reply[3 * k]!, reply[3 * k + 1]!, reply[3 * k + 2]!)!));
     }

@@ -1,21 +1,20 @@
 -- Registers entries' current definitions atomically, so every beat sharing this Redis agrees on
 -- anchors. Mirrors nextRegisteredState (registration.ts); the backend conformance suite checks both.
 -- KEYS[1] = meta hash (name -> "anchor:since:enabled:fingerprint"), KEYS[2] = last-run hash, KEYS[3] = runs hash
--- ARGV[1] = now (ms); then per entry: name, fingerprint, enabled ("1"/"0"), start ("" when none)
+-- ARGV[1] = now (ms); then per entry: name, fingerprint, enabled ("1"/"0")
 -- Returns per entry: { meta, last run or "", runs or "0" } after the update.
 local now = ARGV[1]
 local result = {}
-for i = 2, #ARGV, 4 do
-  local name, fingerprint, enabled, start = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
-  local anchor = start ~= '' and start or now
+for i = 2, #ARGV, 3 do
+  local name, fingerprint, enabled = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local meta = redis.call('HGET', KEYS[1], name)
   local updated = meta
   if not meta then
-    updated = anchor .. ':' .. now .. ':' .. enabled .. ':' .. fingerprint
+    updated = now .. ':' .. now .. ':' .. enabled .. ':' .. fingerprint
   else
     local oldAnchor, oldSince, oldEnabled, oldFingerprint = string.match(meta, '^([^:]*):([^:]*):([^:]*):(.*)$')
     if oldFingerprint ~= fingerprint then
-      updated = anchor .. ':' .. now .. ':' .. enabled .. ':' .. fingerprint
+      updated = now .. ':' .. now .. ':' .. enabled .. ':' .. fingerprint
     elseif oldEnabled == '0' and enabled == '1' then
       updated = oldAnchor .. ':' .. now .. ':1:' .. fingerprint
     elseif oldEnabled ~= enabled then
