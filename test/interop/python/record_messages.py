@@ -1,6 +1,6 @@
 """Records the Redis envelopes real Celery writes, the fixture test/protocol/celery-messages.test.ts decodes.
 
-Run (Redis on 127.0.0.1:6379, uses and empties DB 13):
+Run (Redis on 127.0.0.1:6379, DB 11, the interop DB; its queues `celery` and `reports` must be empty):
   /usr/bin/python3 test/interop/python/record_messages.py > test/fixtures/protocol/celery-5.2.6-redis-messages.json
 Each record: what was sent ("sent"), the list it landed on and the raw envelope.
 """
@@ -12,9 +12,12 @@ import kombu
 import redis
 from celery import Celery
 
-URL = 'redis://127.0.0.1:6379/13'
+URL = 'redis://127.0.0.1:6379/11'
 client = redis.Redis.from_url(URL)
-client.flushdb()
+OURS = ['_kombu.binding.celery', '_kombu.binding.reports'] + [
+    q + suffix for q in ('celery', 'reports') for suffix in ('', '\x06\x163', '\x06\x166', '\x06\x169')]
+if client.exists(*OURS):
+    raise SystemExit('record_messages.py: queues celery/reports in DB 11 are not empty; refusing to touch them')
 app = Celery('recorder', broker=URL)
 
 ETA = datetime(2030, 1, 2, 3, 4, 5, 678901, tzinfo=timezone(timedelta(hours=8)))
@@ -41,15 +44,15 @@ records.append({'sent': {'task': 'tasks.legacy', 'id': '00000000-0000-4000-8000-
                          'kwargs': {'k': 'v'}, 'options': {'protocol': 1}}})
 
 by_id = {}
-for key in client.keys('*'):
+for key in OURS:
     if client.type(key) != b'list':
         continue
     for raw in client.lrange(key, 0, -1):
         envelope = json.loads(raw)
         task_id = envelope['headers'].get('id') or envelope['properties']['correlation_id']
-        by_id[task_id] = (key.decode(), raw.decode())
+        by_id[task_id] = (key, raw.decode())
 for record in records:
     record['list'], record['raw'] = by_id[record['sent']['id']]
-client.flushdb()
+client.delete(*OURS)
 print(json.dumps({'celery': celery.__version__, 'kombu': kombu.__version__,
                   'eta': ETA.isoformat(), 'expires': EXPIRES.isoformat(), 'messages': records}, indent=1, ensure_ascii=False))
