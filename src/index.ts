@@ -8,6 +8,7 @@ export type * from './schedule/entry-types.js';
 export type * from './protocol/types.js';
 export type * from './broker/interfaces.js';
 export * from './protocol/index.js';
+export * from './broker/index.js';
 // Worker, tasks and results (src/worker).
 export { Celeriac, type CeleriacOptions } from './worker/app.js';
 export { DEFAULT_BROKER_URL } from './worker/defaults.js';

@@ -11,8 +11,11 @@ export interface Broker {
   /** Publishes one task message to its route. Resolves once the broker has it. */
   publish(message: TaskMessage): Promise<void>;
   /**
-   * Starts delivering messages from the queues (earlier queues and higher priorities first, as kombu
-   * does). At most `prefetch` deliveries are outstanding (not yet acked/requeued/rejected) at once.
+   * Starts delivering messages from the queues in kombu's Redis order: priority first (lower numbers
+   * first: 0 before 3 before 9), then queue order, round robin (the first queue listed goes first and
+   * a queue that just delivered goes to the back, kombu's default `round_robin` strategy), then FIFO.
+   * At most `prefetch` deliveries are outstanding (not yet acked/requeued/rejected) at once; 0 means
+   * no limit (kombu's prefetch_count 0).
    */
   consume(queues: string[], options: ConsumeOptions, onDelivery: (delivery: Delivery) => void): Promise<Consumer>;
   /** Closes connections; outstanding deliveries are left for the visibility timeout / requeue. */
