@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../errors.js';
+import { registerBeatCommand } from './beat.js';
 import { registerScheduleCommands } from './schedule/index.js';
 import { registerWorkerCommand } from './worker.js';
 import { packageVersion } from './version.js';
@@ -11,6 +12,7 @@ export function buildProgram(): Command {
     .description('Periodic task scheduler (beat) and worker that speaks Celery\'s protocol')
     .version(packageVersion(), '-V, --version')
     .exitOverride();
+  registerBeatCommand(program);
   registerScheduleCommands(program);
   registerWorkerCommand(program);
   return program;

@@ -1,7 +1,21 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { TaskMessage } from '../../protocol/types.js';
 import type { BeatStateBackend, Claim, ClaimOutcome, EntryState, Registration } from '../interfaces.js';
+import { migrate } from '../../broker/sqlite/database.js';
 import { nextRegisteredState } from './registration.js';
+
+/** Schema versions of the `beat` component; append, never edit. */
+const BEAT_MIGRATIONS = [
+  `CREATE TABLE beat_state (
+    name TEXT PRIMARY KEY,
+    last_run INTEGER,
+    runs INTEGER NOT NULL DEFAULT 0,
+    anchor INTEGER NOT NULL,
+    since INTEGER NOT NULL,
+    fingerprint TEXT NOT NULL,
+    enabled INTEGER NOT NULL DEFAULT 1
+  )`,
+];
 
 /** Puts messages on the queue inside the caller's transaction (the embedded broker's insert). */
 export type TransactionalEnqueue = (messages: TaskMessage[]) => void;
@@ -32,16 +46,10 @@ export class SqliteBeatState implements BeatStateBackend {
     private readonly db: Database,
     private readonly enqueue: TransactionalEnqueue,
     readonly description: string,
+    /** Closes the database when beat owns it. */
+    private readonly onClose: () => void = () => {},
   ) {
-    db.exec(`CREATE TABLE IF NOT EXISTS beat_state (
-      name TEXT PRIMARY KEY,
-      last_run INTEGER,
-      runs INTEGER NOT NULL DEFAULT 0,
-      anchor INTEGER NOT NULL,
-      since INTEGER NOT NULL,
-      fingerprint TEXT NOT NULL,
-      enabled INTEGER NOT NULL DEFAULT 1
-    )`);
+    migrate(db, 'beat', BEAT_MIGRATIONS);
     this.select = db.prepare('SELECT * FROM beat_state WHERE name = ?');
     this.upsert = db.prepare(`INSERT INTO beat_state (name, last_run, runs, anchor, since, fingerprint, enabled)
       VALUES (@name, @last_run, @runs, @anchor, @since, @fingerprint, @enabled)
@@ -86,7 +94,7 @@ export class SqliteBeatState implements BeatStateBackend {
   }
 
   async close(): Promise<void> {
-    // The database belongs to whoever opened it (it is shared with the broker).
+    this.onClose();
   }
 }
 

@@ -1,0 +1,92 @@
+/** What `celeriac beat` does once its flags are read (loaded on demand by beat.ts). */
+import { spawn } from 'node:child_process';
+import { existsSync, openSync } from 'node:fs';
+import { formatBeatBanner } from '../beat/banner.js';
+import { BeatService, type BeatServiceOptions } from '../beat/service.js';
+import { UsageError } from '../errors.js';
+import { assertZone } from '../schedule/zone.js';
+import type { Logger } from '../util/log.js';
+import { Pidfile } from '../util/pidfile.js';
+import { maskUrl } from '../util/url.js';
+import { DEFAULT_BROKER_URL, type BeatCommandFlags, type BeatFlags } from './beat.js';
+import { loggerFromFlags } from './log-flags.js';
+import { packageVersion } from './version.js';
+
+const DEFAULT_SCHEDULES = 'schedules';
+const DEFAULT_DETACHED_LOGFILE = 'celeriac-beat.log';
+
+export async function runBeat(flags: BeatCommandFlags): Promise<void> {
+  if (flags.detach) return detach(flags);
+  const logger = loggerFromFlags(flags);
+  const options = beatServiceOptions(flags, logger);
+  const pidfile = flags.pidfile ? Pidfile.acquire(flags.pidfile) : null;
+  try {
+    process.stdout.write(formatBeatBanner({
+      version: packageVersion(),
+      broker: maskUrl(options.brokerUrl),
+      schedules: options.schedulePaths.join(', ') || '(none)',
+      state: stateLocation(options.brokerUrl),
+      timezone: options.timezone ?? 'UTC',
+      logfile: `${flags.logfile ?? '[stderr]'}@%${logger.level}`,
+      pidfile: flags.pidfile,
+    }, new Date()));
+    const service = await BeatService.start(options);
+    logger.info(`beat: ${service.beat.entryCount} entries scheduled`);
+    await untilStopped(service, logger);
+  } finally {
+    pidfile?.release();
+  }
+}
+
+/** Beat's settings from flags (and their variables), checked; shared with `worker -B`. */
+export function beatServiceOptions(flags: BeatFlags, logger: Logger): BeatServiceOptions {
+  const schedulePaths = flags.schedules ?? (existsSync(DEFAULT_SCHEDULES) ? [DEFAULT_SCHEDULES] : []);
+  if (flags.state) logger.warning(`--state ${flags.state}: not used; on Redis and SQLite brokers beat keeps its state beside the queue`);
+  let timezone: string | undefined;
+  if (flags.timezone) {
+    try {
+      timezone = assertZone(flags.timezone);
+    } catch (error) {
+      throw new UsageError(`--timezone: ${(error as Error).message}`);
+    }
+  }
+  return { brokerUrl: flags.broker ?? DEFAULT_BROKER_URL, schedulePaths, timezone, logger };
+}
+
+function stateLocation(brokerUrl: string): string {
+  return brokerUrl.startsWith('sqlite:') ? `in the broker's SQLite file` : `in Redis, beside the queue`;
+}
+
+/** SIGHUP reloads the schedules; SIGTERM/SIGINT stop after the batch in progress, state saved. */
+function untilStopped(service: BeatService, logger: Logger): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onHup = (): void => { void service.reload('SIGHUP'); };
+    const onStop = (signal: string): void => {
+      process.off('SIGHUP', onHup);
+      logger.info(`beat: Stopping on ${signal}...`);
+      service.stop().then(() => {
+        logger.info('beat: Stopped');
+        resolve();
+      }, reject);
+    };
+    process.on('SIGHUP', onHup);
+    process.once('SIGTERM', () => onStop('SIGTERM'));
+    process.once('SIGINT', () => onStop('SIGINT'));
+  });
+}
+
+/** --detach: start the same command in the background, logging to a file, and return. */
+function detach(flags: BeatCommandFlags): void {
+  const logfile = flags.logfile ?? DEFAULT_DETACHED_LOGFILE;
+  const args = process.argv.slice(2).filter((arg) => arg !== '--detach');
+  const out = openSync(logfile, 'a');
+  const env: NodeJS.ProcessEnv = { ...process.env, CELERIAC_LOGFILE: logfile };
+  delete env.CELERIAC_DETACH;
+  const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, ...args], {
+    detached: true,
+    stdio: ['ignore', out, out],
+    env,
+  });
+  child.unref();
+  process.stdout.write(`celeriac beat started in the background (pid ${child.pid}); log: ${logfile}\n`);
+}
