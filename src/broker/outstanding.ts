@@ -26,8 +26,9 @@ export class OutstandingDeliveries {
     return this.count;
   }
 
-  hasRoom(): boolean {
-    return this.limit === 0 || this.count < this.limit;
+  /** Whether another delivery fits, counting `pending` ones being prepared but not yet tracked. */
+  hasRoom(pending = 0): boolean {
+    return this.limit === 0 || this.count + pending < this.limit;
   }
 
   setLimit(limit: number): void {

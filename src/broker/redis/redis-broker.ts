@@ -104,6 +104,8 @@ class RedisConsumer implements Consumer {
   private readonly outstanding: OutstandingDeliveries;
   private readonly order: RoundRobinQueues;
   private readonly room = new Signal();
+  /** Messages popped whose reservation is being recorded; they count against the prefetch limit. */
+  private readonly receipts = new Set<Promise<void>>();
   private readonly visibilityTimeoutS: number;
   private blockingClientId: number | undefined;
   private restoreTimer: TimerHandle | undefined;
@@ -122,6 +124,7 @@ class RedisConsumer implements Consumer {
     // BRPOP blocks its connection, so each consumer has its own; it waits out Redis restarts.
     this.blocking = this.parts.redis.duplicate({ maxRetriesPerRequest: null });
     this.blocking.on('error', () => {}); // reported by the main connection
+    this.blocking.on('close', () => { this.blockingClientId = undefined; });
     this.order = new RoundRobinQueues(queues);
     this.visibilityTimeoutS = options.visibilityTimeout ?? DEFAULT_VISIBILITY_TIMEOUT_S;
     this.outstanding = new OutstandingDeliveries(options.prefetch, () => this.room.notify());
@@ -167,16 +170,15 @@ class RedisConsumer implements Consumer {
     const { logger, keyPrefix, brpopTimeoutS } = this.parts;
     let failures = 0;
     while (!this.cancelled) {
-      if (!this.outstanding.hasRoom()) {
+      if (!this.outstanding.hasRoom(this.receipts.size)) {
         await this.room.wait();
         continue;
       }
       let reply: [string, string] | null;
       try {
-        const id = this.blocking.client('ID') as Promise<number>;
-        const pop = this.blocking.brpop(...redisBrpopKeys(this.order.current()), brpopTimeoutS);
-        this.blockingClientId = await id;
-        reply = await pop;
+        // A reconnect gives the connection a new id, which cancel() needs to unblock it.
+        this.blockingClientId ??= (await this.blocking.client('ID')) as number;
+        reply = await this.blocking.brpop(...redisBrpopKeys(this.order.current()), brpopTimeoutS);
         failures = 0;
       } catch (error) {
         if (this.cancelled) break;
@@ -185,8 +187,16 @@ class RedisConsumer implements Consumer {
         await sleep(Math.min(100 * 2 ** failures, 5000));
         continue;
       }
-      if (reply) await this.received(reply[0].slice(keyPrefix.length), reply[1]);
+      if (!reply) continue;
+      // Recording the reservation (unacked) overlaps with the next BRPOP; receipts on the one main
+      // connection complete in order, so deliveries keep the order Redis served them in.
+      const receipt = this.received(reply[0].slice(keyPrefix.length), reply[1]).finally(() => {
+        this.receipts.delete(receipt);
+        this.room.notify();
+      });
+      this.receipts.add(receipt);
     }
+    await Promise.all(this.receipts);
   }
 
   private async received(list: string, raw: string): Promise<void> {
