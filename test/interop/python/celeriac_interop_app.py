@@ -40,6 +40,7 @@ def record(self, *args, **kwargs):
         'ran_at': time.time(),
         # Custom message headers become attributes of the request in Celery 5.
         'periodic_task_name': getattr(self.request, 'periodic_task_name', None),
+        'celeriac_occurrence': getattr(self.request, 'celeriac_occurrence', None),
     }))
     return 'recorded'
 
