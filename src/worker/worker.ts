@@ -208,7 +208,8 @@ export class Worker {
     if (outcome.state === 'SUCCESS') {
       const children = await this.sendCallbacks(request, outcome.result);
       await this.storeState(request, 'SUCCESS', outcome.result, null, children, seconds);
-      this.logger.info(`Task ${name}[${id}] succeeded in ${runtime}: ${saferepr(outcome.result)}`);
+      // Formatting the result costs more than a no-op task: only when the line is written.
+      if (this.logger.isEnabled('INFO')) this.logger.info(`Task ${name}[${id}] succeeded in ${runtime}: ${saferepr(outcome.result)}`);
     } else if (outcome.state === 'RETRY') {
       await this.sendRetry(request, outcome.retry);
       await this.storeState(request, 'RETRY', outcome.exception, outcome.traceback, [], seconds);

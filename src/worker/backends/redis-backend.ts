@@ -34,7 +34,8 @@ export class RedisBackend implements ResultBackend {
     this.displayUrl = maskUrl(url);
     this.clock = options.clock ?? systemClock;
     this.resultExpires = options.resultExpires ?? 86_400;
-    this.client = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: null }) as RedisWithScripts;
+    // Auto-pipelining sends the results stored by many concurrent tasks in one write.
+    this.client = new Redis(url, { maxRetriesPerRequest: null, enableAutoPipelining: true }) as RedisWithScripts;
     this.client.defineCommand('storeResult', { numberOfKeys: 1, lua: storeResultLua });
     const logger = options.logger ?? silentLogger;
     this.client.on('error', (error: Error) => logger.warning(`result backend ${this.displayUrl}: ${error.message}`));
