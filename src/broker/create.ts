@@ -3,6 +3,7 @@ import { UsageError } from '../errors.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { maskUrl } from '../util/url.js';
+import { AmqpBroker } from './amqp/amqp-broker.js';
 import type { Broker } from './interfaces.js';
 import { RedisBroker, type RedisBrokerOptions } from './redis/redis-broker.js';
 import { SqliteBroker } from './sqlite/sqlite-broker.js';
@@ -43,8 +44,9 @@ export function parseBrokerUrl(url: string, cwd: string = process.cwd()): Broker
     }
     case 'amqp':
     case 'amqps':
-    case 'pyamqp':
       return { kind: 'amqp', url, displayUrl };
+    case 'pyamqp': // Celery's name for the same transport
+      return { kind: 'amqp', url: url.replace(/^pyamqp/i, 'amqp'), displayUrl };
     default:
       throw new UsageError(`broker URL ${displayUrl}: unknown scheme${scheme ? ` "${scheme}"` : ''} (use redis://, rediss://, sqlite:/// or amqp://)`);
   }
@@ -73,6 +75,6 @@ export function createBroker(url: string, options: CreateBrokerOptions = {}): Br
     case 'sqlite':
       return new SqliteBroker(parsed.path, parsed.displayUrl, common);
     case 'amqp':
-      throw new UsageError(`broker URL ${parsed.displayUrl}: RabbitMQ (amqp://) is not supported yet; use redis:// or sqlite:///`);
+      return new AmqpBroker(parsed.url, parsed.displayUrl, common);
   }
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AmqpBroker } from '../../src/broker/amqp/amqp-broker.js';
 import { createBroker, parseBrokerUrl } from '../../src/broker/create.js';
 import { RedisBroker } from '../../src/broker/redis/redis-broker.js';
 import { SqliteBroker } from '../../src/broker/sqlite/sqlite-broker.js';
@@ -29,11 +30,14 @@ describe('broker URLs', () => {
     expect(() => parseBrokerUrl(url)).toThrow(message);
   });
 
-  it('creates the adapter the URL names, and says amqp is not supported yet', () => {
+  it('creates the adapter the URL names', () => {
     const redis = createBroker('redis://:pw@127.0.0.1:6379/1');
     expect(redis).toBeInstanceOf(RedisBroker);
     expect(redis.displayUrl).toBe('redis://:**@127.0.0.1:6379/1');
     expect(createBroker('sqlite:///x.db', { cwd: '/tmp' })).toBeInstanceOf(SqliteBroker);
-    expect(() => createBroker('amqp://guest:guest@localhost//')).toThrow(/amqp:\/\/guest:\*\*@localhost.*not supported yet/);
+    const rabbit = createBroker('amqp://guest:guest@localhost:5672/vhost');
+    expect(rabbit).toBeInstanceOf(AmqpBroker);
+    expect(rabbit.displayUrl).toBe('amqp://guest:**@localhost:5672/vhost');
+    expect(parseBrokerUrl('pyamqp://u:p@h//')).toMatchObject({ kind: 'amqp', url: 'amqp://u:p@h//' });
   });
 });

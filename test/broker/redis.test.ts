@@ -3,7 +3,7 @@ import { describe } from 'vitest';
 import { DEAD_LETTER_KEY } from '../../src/broker/redis/keys.js';
 import { RedisBroker } from '../../src/broker/redis/redis-broker.js';
 import { REDIS_HOST, REDIS_PORT, redisRequirement, requireServices } from '../helpers/services.js';
-import { describeBrokerConformance } from './conformance.js';
+import { deadLetterFromEnvelope, describeBrokerConformance } from './conformance.js';
 
 // Broker tests own Redis DB 1 (docs/ARCHITECTURE.md); a key prefix per run (kombu's global_keyprefix)
 // keeps this file's unacked hash apart from any other run's.
@@ -17,7 +17,7 @@ if (requireServices('redis broker', [await redisRequirement()])) {
       const redis = new Redis(URL, { keyPrefix: prefix });
       try {
         const entries = (await redis.lrange(DEAD_LETTER_KEY, 0, -1)).map((e) => JSON.parse(e) as { queue: string; reason: string; message: string });
-        return entries.filter((e) => queues.includes(e.queue)).map((e) => ({ queue: e.queue, reason: e.reason, raw: e.message }));
+        return entries.filter((e) => queues.includes(e.queue)).map((e) => deadLetterFromEnvelope(e.queue, e.reason, e.message));
       } finally {
         redis.disconnect();
       }

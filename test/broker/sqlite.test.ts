@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteBroker } from '../../src/broker/sqlite/sqlite-broker.js';
-import { describeBrokerConformance } from './conformance.js';
+import { deadLetterFromEnvelope, describeBrokerConformance } from './conformance.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'celeriac-sqlite-broker-'));
 const path = join(dir, 'broker.db');
@@ -15,7 +15,7 @@ describeBrokerConformance('sqlite', {
     try {
       const rows = db.prepare(`SELECT queue, reason, payload AS raw FROM broker_dead_letters WHERE queue IN (${queues.map(() => '?').join(',')}) ORDER BY id`)
         .all(...queues) as { queue: string; reason: string; raw: string }[];
-      return rows;
+      return rows.map((row) => deadLetterFromEnvelope(row.queue, row.reason, row.raw));
     } finally {
       db.close();
     }
