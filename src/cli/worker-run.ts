@@ -1,23 +1,24 @@
 /** What `celeriac worker` does once its flags are read (loaded on demand by worker.ts). */
 import { availableParallelism, hostname as osHostname } from 'node:os';
+import type { BeatService } from '../beat/service.js';
 import { UsageError } from '../errors.js';
-import { Logger, parseLogLevel, type LogLevel } from '../util/log.js';
+import { DEFAULT_QUEUE } from '../protocol/build.js';
+import type { Logger } from '../util/log.js';
 import { maskUrl } from '../util/url.js';
 import type { Celeriac } from '../worker/app.js';
-import { DEFAULT_ASYNC_CONCURRENCY, DEFAULT_BROKER_URL } from '../worker/defaults.js';
 import { formatBanner } from '../worker/banner.js';
+import { DEFAULT_ASYNC_CONCURRENCY, DEFAULT_BROKER_URL } from '../worker/defaults.js';
 import { loadApp } from '../worker/load-app.js';
 import { AsyncPool } from '../worker/pools/async-pool.js';
 import { ThreadsPool } from '../worker/pools/threads-pool.js';
 import type { Pool } from '../worker/pools/types.js';
-import { DEFAULT_QUEUE } from '../protocol/build.js';
 import { Worker } from '../worker/worker.js';
+import { loggerFromFlags } from './log-flags.js';
 import { packageVersion } from './version.js';
 import type { WorkerFlags } from './worker.js';
 
 export async function runWorker(flags: WorkerFlags): Promise<void> {
-  const logger = new Logger({ level: logLevel(flags.loglevel), ...(flags.logfile ? { file: flags.logfile } : {}) });
-  if (flags.beat) throw new UsageError('-B/--beat: embedding beat in the worker is not available yet; run `celeriac beat` beside the worker');
+  const logger = loggerFromFlags(flags);
   const queues = flags.queues === undefined ? [DEFAULT_QUEUE] : queueList(flags.queues);
   const prefetchMultiplier = flags.prefetchMultiplier === undefined ? undefined : positiveInteger('--prefetch-multiplier', flags.prefetchMultiplier);
   const { app, file } = await loadApp(flags.app);
@@ -31,9 +32,10 @@ export async function runWorker(flags: WorkerFlags): Promise<void> {
 
   process.stdout.write(formatBanner({
     hostname, version: packageVersion(), app: file, transport: maskUrl(app.brokerUrl), results: app.optionalResultBackend()?.displayUrl,
-    concurrency, pool: pool.kind, queues, tasks: app.registry.names(), beat: false,
+    concurrency, pool: pool.kind, queues, tasks: app.registry.names(), beat: flags.beat === true,
   }, new Date()));
-  const stopped = stopOnSignals(worker);
+  const beat = flags.beat ? await startBeat(app, flags, logger) : undefined;
+  const stopped = stopOnSignals(worker, beat, logger);
   await worker.start();
   await stopped;
 }
@@ -51,29 +53,42 @@ function configureConnections(app: Celeriac, flags: WorkerFlags): void {
   if (app.resultBackendUrl === undefined && app.brokerUrl === DEFAULT_BROKER_URL) app.configure({ resultBackend: DEFAULT_BROKER_URL });
 }
 
-/** First SIGTERM/SIGINT: warm shutdown. A second one: cold shutdown, exit at once. */
-function stopOnSignals(worker: Worker): Promise<void> {
+/** -B: beat in this process, on the worker's broker, logging as `Beat`. */
+async function startBeat(app: Celeriac, flags: WorkerFlags, logger: Logger): Promise<BeatService> {
+  const [{ BeatService }, { beatServiceOptions }] = await Promise.all([import('../beat/service.js'), import('./beat-run.js')]);
+  const beatLogger = logger.child('Beat');
+  const service = await BeatService.start(beatServiceOptions({ ...flags, broker: app.brokerUrl }, beatLogger));
+  beatLogger.info(`beat: Starting... (${service.beat.entryCount} entries scheduled)`);
+  return service;
+}
+
+/**
+ * First SIGTERM/SIGINT: beat stops, then the worker shuts down warm. A second one: cold shutdown,
+ * exit at once. SIGHUP reloads beat's schedules.
+ */
+function stopOnSignals(worker: Worker, beat: BeatService | undefined, logger: Logger): Promise<void> {
   return new Promise<void>((resolve) => {
     let signals = 0;
     const onSignal = (): void => {
       signals++;
       if (signals === 1) {
-        void worker.stop('warm').then(resolve, resolve);
+        void (async () => {
+          try {
+            await beat?.stop();
+            await worker.stop('warm');
+          } catch (error) {
+            logger.error(`worker: shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
+          }
+          resolve();
+        })();
       } else {
         void worker.stop('cold').finally(() => process.exit(1));
       }
     };
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
+    if (beat) process.on('SIGHUP', () => { void beat.reload('SIGHUP'); });
   });
-}
-
-function logLevel(text: string): LogLevel {
-  try {
-    return parseLogLevel(text);
-  } catch (error) {
-    throw new UsageError(`--loglevel: ${(error as Error).message}`);
-  }
 }
 
 function queueList(text: string): string[] {

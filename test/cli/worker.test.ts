@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,6 +79,21 @@ describe('celeriac worker: the embedded default', () => {
     const url = `sqlite:///${join(cwd, 'celeriac.db')}`;
     const app = client(url, url);
     expect(await app.sendTask('tasks.add', [20, 22]).get({ timeout: 10_000 })).toBe(42);
+    worker.signal('SIGTERM');
+    expect(await worker.exited).toBe(0);
+  });
+});
+
+describe('celeriac worker -B', () => {
+  it('runs beat in the same process: scheduled tasks are sent and run', async () => {
+    const cwd = tempDir();
+    mkdirSync(join(cwd, 'schedules'));
+    writeFileSync(join(cwd, 'schedules', 'every-second.yaml'), 'entries:\n  add-every-second:\n    task: tasks.add\n    schedule: 1s\n    args: [16, 16]\n');
+    const worker = start(['-A', MODULE, '-B'], { cwd, env: { CELERIAC_BROKER_URL: '', CELERIAC_RESULT_BACKEND: '' } });
+    await worker.waitFor(/Task tasks\.add\[[0-9a-f-]+\] succeeded in [0-9.]+s: 32/);
+    expect(worker.stdout).toContain('.> concurrency: 100 (async) +beat');
+    expect(worker.stderr).toMatch(/INFO\/Beat\] beat: Starting\.\.\. \(1 entries scheduled\)/);
+    expect(worker.stderr).toMatch(/Scheduler: Sending due task add-every-second \(tasks\.add\)/);
     worker.signal('SIGTERM');
     expect(await worker.exited).toBe(0);
   });
