@@ -6,11 +6,10 @@
 import type { CronSchedule } from './types.js';
 import { HOUR_MS } from './cron-calendar.js';
 import { type CronMatcher, matcherFor } from './cron-matcher.js';
-import { type OffsetSpan, ZoneRules } from './zone.js';
+import { ZoneRules } from './zone.js';
 
-/** No two UTC offsets ever used (local mean times included) differ by more, so no clock change
- * can show again a wall time from longer ago. */
-const MAX_OFFSET_SPREAD_MS = 32 * HOUR_MS;
+/** No UTC offset ever used (local mean times included) is this large, either way. */
+const MAX_OFFSET_MS = 16 * HOUR_MS;
 
 /** The first occurrence strictly after `afterMs` (the last run), or null if there is none. */
 export function nextCron(schedule: CronSchedule, afterMs: number): number | null {
@@ -27,8 +26,9 @@ export function nextCron(schedule: CronSchedule, afterMs: number): number | null
  */
 function nextFixedTime(matcher: CronMatcher, zone: ZoneRules, afterMs: number): number | null {
   const span = zone.spanAt(afterMs);
+  // The clock showed at most (instant + MAX_OFFSET_MS), so only changes this recent matter.
   let notYetShown = afterMs + span.offsetMs + 1;
-  for (let change = span.start; change > afterMs - MAX_OFFSET_SPREAD_MS; ) {
+  for (let change = span.start; change > afterMs - 2 * MAX_OFFSET_MS; ) {
     const before = zone.spanAt(change - 1);
     notYetShown = Math.max(notYetShown, change + before.offsetMs);
     change = before.start;
@@ -38,7 +38,8 @@ function nextFixedTime(matcher: CronMatcher, zone: ZoneRules, afterMs: number): 
   for (let current = span, start = afterMs; ; ) {
     const instant = Math.max(start, wall - current.offsetMs);
     if (instant < current.end) return instant;
-    start = current.end;
+    // Before (wall - MAX_OFFSET_MS) no clock shows `wall` yet: skip the spans in between.
+    start = Math.max(current.end, wall - MAX_OFFSET_MS);
     current = zone.spanAt(start);
   }
 }
@@ -48,17 +49,19 @@ function nextFixedTime(matcher: CronMatcher, zone: ZoneRules, afterMs: number): 
  * times never run and repeated ones run each time they are shown.
  */
 function nextWallClockTime(matcher: CronMatcher, zone: ZoneRules, afterMs: number): number | null {
-  let span: OffsetSpan = zone.spanAt(afterMs);
+  let span = zone.spanAt(afterMs);
   let from = afterMs + span.offsetMs + 1;
   for (;;) {
     const wall = matcher.nextWallTime(from);
     if (wall === null) return null;
     const instant = wall - span.offsetMs;
     if (instant < span.end) return instant;
-    // Nothing in [from, wall) matches; after a backward change the clock shows earlier wall times again.
-    const next = zone.spanAt(span.end);
-    const startWall = span.end + next.offsetMs;
-    from = startWall < from ? startWall : Math.max(startWall, wall);
-    span = { start: span.end, end: next.end, offsetMs: next.offsetMs };
+    // From span.end on, clocks show at least (span.end - MAX_OFFSET_MS), so the next match shows
+    // `reachable` or later, which no clock does before (reachable - MAX_OFFSET_MS).
+    const reachable = matcher.nextWallTime(span.end - MAX_OFFSET_MS);
+    if (reachable === null) return null;
+    const start = Math.max(span.end, reachable - MAX_OFFSET_MS);
+    span = zone.spanAt(start);
+    from = start + span.offsetMs;
   }
 }

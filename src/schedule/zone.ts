@@ -31,15 +31,23 @@ export interface OffsetSpan {
   offsetMs: number;
 }
 
-/** How much of the zone's history one scan covers (its offsets are loaded a year at a time). */
+/** How much of the zone's history one scan covers (offsets are loaded a year at a time, on demand). */
 const CHUNK_MS = 366 * DAY_MS;
 /** A Date holds instants within this many milliseconds of the epoch. */
 const LAST_INSTANT = 8.64e15;
 
+/** The offset changes within [start, end); offsets[i] holds from transitions[i-1] (or start) on. */
+interface Chunk {
+  start: number;
+  end: number;
+  transitions: number[];
+  offsets: number[];
+}
+
 /**
- * The UTC offsets of one zone over the years asked about so far (a contiguous range that grows on
- * demand). Offsets are sampled once a day and each change is bisected to the second: tzdata has no
- * two changes that undo each other within one day.
+ * The UTC offsets of one zone, scanned a chunk (about a year) at a time when first asked about.
+ * Offsets are sampled once a day and each change is bisected to the second: tzdata has no two
+ * changes that undo each other within one day.
  */
 export class ZoneRules {
   private static readonly byZone = new Map<string, ZoneRules>();
@@ -55,13 +63,7 @@ export class ZoneRules {
     return rules;
   }
 
-  /** Loaded range [from, to). */
-  private from = 0;
-  private to = 0;
-  /** Instants in (from, to) where the offset changes, ascending. */
-  private transitions: number[] = [];
-  /** offsets[i] holds on [transitions[i-1], transitions[i]) (the range ends standing in at both ends). */
-  private offsets: number[] = [];
+  private readonly chunks = new Map<number, Chunk>();
 
   private constructor(private readonly zone: IANAZone) {}
 
@@ -70,66 +72,42 @@ export class ZoneRules {
   }
 
   offsetAt(instant: number): number {
-    this.load(instant);
-    return this.offsets[this.spanIndex(instant)]!;
+    return this.spanAt(instant).offsetMs;
   }
 
   /**
-   * The span of constant offset containing `instant`. Its start and end are offset changes or the
-   * edges of what is loaded so far, so consecutive spans may share an offset.
+   * The span of constant offset containing `instant`. Its start and end are offset changes or
+   * chunk edges, so consecutive spans may share an offset.
    */
   spanAt(instant: number): OffsetSpan {
-    this.load(instant);
-    const index = this.spanIndex(instant);
+    const chunk = this.chunkAt(instant);
+    const { transitions } = chunk;
+    let low = 0;
+    let high = transitions.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (transitions[middle]! <= instant) low = middle + 1;
+      else high = middle;
+    }
     return {
-      start: index === 0 ? this.from : this.transitions[index - 1]!,
-      end: index === this.transitions.length ? this.to : this.transitions[index]!,
-      offsetMs: this.offsets[index]!,
+      start: low === 0 ? chunk.start : transitions[low - 1]!,
+      end: low === transitions.length ? chunk.end : transitions[low]!,
+      offsetMs: chunk.offsets[low]!,
     };
   }
 
-  /** Number of transitions at or before `instant`. */
-  private spanIndex(instant: number): number {
-    let low = 0;
-    let high = this.transitions.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (this.transitions[middle]! <= instant) low = middle + 1;
-      else high = middle;
-    }
-    return low;
-  }
-
-  private load(instant: number): void {
+  private chunkAt(instant: number): Chunk {
     if (!(Math.abs(instant) < LAST_INSTANT)) throw new RangeError(`instant ${instant} is outside the Date range`);
-    if (this.offsets.length === 0) {
-      const start = Math.max(Math.floor(instant / CHUNK_MS) * CHUNK_MS, -LAST_INSTANT);
-      const end = Math.min(start + CHUNK_MS, LAST_INSTANT);
-      const scan = this.scan(start, end);
-      this.from = start;
-      this.to = end;
-      this.transitions = scan.transitions;
-      this.offsets = scan.offsets;
+    const index = Math.floor(instant / CHUNK_MS);
+    let chunk = this.chunks.get(index);
+    if (chunk === undefined) {
+      chunk = this.scan(Math.max(index * CHUNK_MS, -LAST_INSTANT), Math.min((index + 1) * CHUNK_MS, LAST_INSTANT));
+      this.chunks.set(index, chunk);
     }
-    while (instant >= this.to) {
-      const end = Math.min(this.to + CHUNK_MS, LAST_INSTANT);
-      const scan = this.scan(this.to, end);
-      // The old end was no change of offset, only where the table stopped.
-      this.transitions.push(...scan.transitions);
-      this.offsets.push(...scan.offsets.slice(1));
-      this.to = end;
-    }
-    while (instant < this.from) {
-      const start = Math.max(this.from - CHUNK_MS, -LAST_INSTANT);
-      const scan = this.scan(start, this.from);
-      this.transitions.unshift(...scan.transitions);
-      this.offsets.unshift(...scan.offsets.slice(0, -1));
-      this.from = start;
-    }
+    return chunk;
   }
 
-  /** The offset changes in (start, end) and the offsets between them (one more than changes). */
-  private scan(start: number, end: number): { transitions: number[]; offsets: number[] } {
+  private scan(start: number, end: number): Chunk {
     const transitions: number[] = [];
     const offsets = [this.offsetMs(start)];
     for (let sample = start; sample < end; ) {
@@ -138,13 +116,14 @@ export class ZoneRules {
       let before = sample;
       while (this.offsetMs(next) !== offsets[offsets.length - 1]) {
         const change = this.firstChange(before, next, offsets[offsets.length - 1]!);
+        if (change === end) break; // a change at the chunk's end is the next chunk's first offset
         transitions.push(change);
         offsets.push(this.offsetMs(change));
         before = change;
       }
       sample = next;
     }
-    return { transitions, offsets };
+    return { start, end, transitions, offsets };
   }
 
   /** The first whole second in (low, high] whose offset is not `offset`, given offset(low) is. */
