@@ -54,12 +54,19 @@ export interface BeatEvents {
 
 interface Slot {
   entry: Entry;
-  definition: string;
   state: EntryState;
   jitterMs: number;
   version: number;
   /** When the entry is next looked at; null once it has retired (or is disabled). */
   dueMs: number | null;
+}
+
+/**
+ * Schedule sources hand back the very same Entry objects for files that did not change, so most
+ * entries of a reload compare by identity and only re-read ones are hashed.
+ */
+function sameDefinition(current: Entry, incoming: Entry): boolean {
+  return current === incoming || definitionFingerprint(current) === definitionFingerprint(incoming);
 }
 
 const RETRY_BACKOFF_MS = [1000, 2000, 5000, 10_000, 30_000];
@@ -281,8 +288,8 @@ export class Beat extends EventEmitter<BeatEvents> {
 
   private async apply(entries: Entry[]): Promise<ReloadSummary> {
     const summary: ReloadSummary = { added: [], changed: [], removed: [], unchanged: 0 };
-    const incoming = new Map<string, { entry: Entry; definition: string }>();
-    for (const entry of entries) incoming.set(entry.name, { entry, definition: definitionFingerprint(entry) });
+    const incoming = new Map<string, Entry>();
+    for (const entry of entries) incoming.set(entry.name, entry);
 
     for (const name of this.slots.keys()) {
       if (!incoming.has(name)) {
@@ -291,9 +298,9 @@ export class Beat extends EventEmitter<BeatEvents> {
       }
     }
     const toRegister: Entry[] = [];
-    for (const [name, { entry, definition }] of incoming) {
+    for (const [name, entry] of incoming) {
       const existing = this.slots.get(name);
-      if (existing && existing.definition === definition) {
+      if (existing && sameDefinition(existing.entry, entry)) {
         summary.unchanged++;
         continue;
       }
@@ -306,7 +313,6 @@ export class Beat extends EventEmitter<BeatEvents> {
     for (const entry of toRegister) {
       const slot: Slot = {
         entry,
-        definition: incoming.get(entry.name)!.definition,
         state: states.get(entry.name)!,
         jitterMs: jitterOffsetMs(entry),
         version: this.nextVersion++,

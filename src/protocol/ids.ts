@@ -15,9 +15,8 @@ export function uuid4(): string {
 
 /** RFC 4122 version 5 UUID: SHA-1 of the namespace's 16 bytes and the name's UTF-8 bytes. */
 export function uuidv5(name: string, namespace: string): string {
-  if (!UUID_PATTERN.test(namespace)) throw new TypeError(`uuidv5: namespace "${namespace}" is not a UUID`);
   const hash = createHash('sha1')
-    .update(Buffer.from(namespace.replace(/-/g, ''), 'hex'))
+    .update(namespaceBytes(namespace))
     .update(name, 'utf8')
     .digest();
   const bytes = hash.subarray(0, 16);
@@ -25,6 +24,19 @@ export function uuidv5(name: string, namespace: string): string {
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
   const hex = bytes.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** A namespace's 16 bytes, parsed once: beat computes an id for every occurrence it sends. */
+const namespaces = new Map<string, Buffer>();
+
+function namespaceBytes(namespace: string): Buffer {
+  let bytes = namespaces.get(namespace);
+  if (bytes === undefined) {
+    if (!UUID_PATTERN.test(namespace)) throw new TypeError(`uuidv5: namespace "${namespace}" is not a UUID`);
+    bytes = Buffer.from(namespace.replace(/-/g, ''), 'hex');
+    if (namespaces.size < 64) namespaces.set(namespace, bytes);
+  }
+  return bytes;
 }
 
 /** The task id of one occurrence of an entry: the same on every beat, restart and release. */

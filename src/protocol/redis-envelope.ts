@@ -66,10 +66,22 @@ export function redisBindingMember(route: Route): string {
   return `${routingKey}${KOMBU_SEP}${KOMBU_SEP}${route.queue}`;
 }
 
+/** Bodies are never changed once built; beat sends one body many times, so its base64 is kept. */
+const base64Bodies = new WeakMap<Buffer, string>();
+
+function base64Of(body: Buffer): string {
+  let text = base64Bodies.get(body);
+  if (text === undefined) {
+    text = body.toString('base64');
+    base64Bodies.set(body, text);
+  }
+  return text;
+}
+
 /** The JSON kombu pushes onto the list: body base64, properties with delivery_info and a fresh delivery_tag. */
 export function toRedisEnvelope(message: TaskMessage, deliveryTag: string = uuid4()): string {
   return JSON.stringify({
-    body: message.body.toString('base64'),
+    body: base64Of(message.body),
     'content-encoding': message.contentEncoding,
     'content-type': message.contentType,
     headers: message.headers,
