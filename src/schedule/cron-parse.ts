@@ -1,9 +1,9 @@
 /**
  * Cron text to CronFields. Written by hand rather than taken from cron-parser's
- * `CronExpressionParser.parse(...).fields`, because cron-parser (5.x) has no `W` (`15W`, `LW`) and no
- * `L-2`, keeps only one `#` per field (`1#1,5#3` loses one), silently accepts Jenkins `H` hashes, and
- * its errors do not name the field ("Constraint error, got value 61 expected range 0-59").
- * test/schedule/cron-compile.test.ts pins each of these.
+ * `CronExpressionParser.parse(...).fields`, because cron-parser (5.x) rejects `W` (`15W`, `LW`),
+ * `L-2` and lists of several `#` items (`1#1,5#3`), accepts Jenkins `H` hashes that neither cron
+ * nor Celery know, and its errors do not name the field ("Constraint error, got value 61 expected
+ * range 0-59"). test/schedule/cron-compile.test.ts pins each of these.
  */
 import { ScheduleError } from '../errors.js';
 import type { CronFields } from './types.js';

@@ -57,7 +57,8 @@ export class ZoneRules {
     const name = assertZone(zone);
     let rules = ZoneRules.byZone.get(name);
     if (rules === undefined) {
-      rules = new ZoneRules(IANAZone.create(name));
+      const zone = IANAZone.create(name);
+      rules = new ZoneRules(name, (instant) => zone.offset(instant));
       ZoneRules.byZone.set(name, rules);
     }
     return rules;
@@ -65,11 +66,11 @@ export class ZoneRules {
 
   private readonly chunks = new Map<number, Chunk>();
 
-  private constructor(private readonly zone: IANAZone) {}
-
-  get name(): string {
-    return this.zone.name;
-  }
+  /** `offsetMinutes`: the zone's UTC offset in minutes at an instant (luxon's Zone.offset). */
+  constructor(
+    readonly name: string,
+    private readonly offsetMinutes: (instant: number) => number,
+  ) {}
 
   offsetAt(instant: number): number {
     return this.spanAt(instant).offsetMs;
@@ -137,6 +138,6 @@ export class ZoneRules {
   }
 
   private offsetMs(instant: number): number {
-    return Math.round(this.zone.offset(instant) * 60_000);
+    return Math.round(this.offsetMinutes(instant) * 60_000);
   }
 }
