@@ -9,7 +9,7 @@ import type { Clock, TimerHandle } from '../util/clock.js';
 import { silentLogger, type Logger } from '../util/log.js';
 import type { Celeriac } from './app.js';
 import { DEFAULT_ASYNC_CONCURRENCY, DEFAULT_PREFETCH_MULTIPLIER } from './defaults.js';
-import { buildMeta, resultTuple, serializeError, type ExceptionInfo, type ResultTuple } from './backends/meta.js';
+import { buildMeta, resultTuple, serializeError, tracebackOf, type ExceptionInfo, type ResultTuple } from './backends/meta.js';
 import { TaskRevokedError } from './errors.js';
 import { applySignature } from './follow-ups.js';
 import type { Outcome, RetryPlan } from './invoke.js';
@@ -157,7 +157,9 @@ export class Worker {
   private pump(): void {
     while (this.running.size < this.pool.concurrency && this.waiting.length > 0 && !this.stopping) {
       const request = this.waiting.shift()!;
-      const run = this.execute(request).finally(() => {
+      const run = this.execute(request).catch((error: unknown) => {
+        this.logger.critical(`Task ${request.info.name}[${request.info.id}]: the worker failed handling it: ${errorText(error)}`);
+      }).finally(() => {
         this.running.delete(run);
         this.pump();
       });
@@ -211,7 +213,13 @@ export class Worker {
       // Formatting the result costs more than a no-op task: only when the line is written.
       if (this.logger.isEnabled('INFO')) this.logger.info(`Task ${name}[${id}] succeeded in ${runtime}: ${saferepr(outcome.result)}`);
     } else if (outcome.state === 'RETRY') {
-      await this.sendRetry(request, outcome.retry);
+      const unsent = await this.sendRetry(request, outcome.retry);
+      if (unsent) {
+        // Without its retry message the task would stay in RETRY forever: it failed.
+        await this.storeState(request, 'FAILURE', serializeError(unsent), tracebackOf(unsent), [], seconds);
+        this.logger.error(`Task ${name}[${id}] could not be retried: ${unsent.message}`);
+        return;
+      }
       await this.storeState(request, 'RETRY', outcome.exception, outcome.traceback, [], seconds);
       this.logger.info(`Task ${name}[${id}] retry: Retry ${retryWhen(outcome.retry)}: ${describeException(outcome.exception)}`);
     } else {
@@ -257,32 +265,35 @@ export class Worker {
     }
   }
 
-  /** The same task again: same id, one more retry, later; everything else as the message had it. */
-  private async sendRetry(request: TaskRequest, plan: RetryPlan): Promise<void> {
+  /**
+   * The same task again: same id, one more retry, later; everything else as the message had it.
+   * Returns the error when the retry could not be sent.
+   */
+  private async sendRetry(request: TaskRequest, plan: RetryPlan): Promise<Error | undefined> {
     const { headers, embed } = request.decoded;
     const [timeLimit, softTimeLimit] = headers.timelimit ?? [null, null];
     const priority = request.delivery.message.properties.priority;
-    const retried = this.app.sendTask(request.info.name, plan.args ?? request.info.args, plan.kwargs ?? request.info.kwargs, {
-      taskId: request.info.id,
-      retries: request.info.retries + 1,
-      ...(plan.eta ? { eta: plan.eta } : { countdown: plan.countdownSeconds ?? 0 }),
-      ...(headers.expires ? { expires: headers.expires } : {}),
-      queue: request.info.queue,
-      ...(typeof priority === 'number' ? { priority } : {}),
-      ...(timeLimit === null ? {} : { timeLimit }),
-      ...(softTimeLimit === null ? {} : { softTimeLimit }),
-      ...(embed.callbacks ? { link: embed.callbacks } : {}),
-      ...(embed.errbacks ? { linkError: embed.errbacks } : {}),
-      ...(embed.chain ? { chain: embed.chain } : {}),
-      rootId: request.info.rootId,
-      ...(request.info.parentId ? { parentId: request.info.parentId } : {}),
-      group: request.info.groupId,
-      ignoreResult: headers.ignore_result === true,
-    });
     try {
-      await retried.sent;
+      await this.app.sendTask(request.info.name, plan.args ?? request.info.args, plan.kwargs ?? request.info.kwargs, {
+        taskId: request.info.id,
+        retries: request.info.retries + 1,
+        ...(plan.eta ? { eta: plan.eta } : { countdown: plan.countdownSeconds ?? 0 }),
+        ...(headers.expires ? { expires: headers.expires } : {}),
+        queue: request.info.queue,
+        ...(typeof priority === 'number' ? { priority } : {}),
+        ...(timeLimit === null ? {} : { timeLimit }),
+        ...(softTimeLimit === null ? {} : { softTimeLimit }),
+        ...(embed.callbacks ? { link: embed.callbacks } : {}),
+        ...(embed.errbacks ? { linkError: embed.errbacks } : {}),
+        ...(embed.chain ? { chain: embed.chain } : {}),
+        rootId: request.info.rootId,
+        ...(request.info.parentId ? { parentId: request.info.parentId } : {}),
+        group: request.info.groupId,
+        ignoreResult: headers.ignore_result === true,
+      }).sent;
+      return undefined;
     } catch (error) {
-      this.logger.error(`Task ${request.info.name}[${request.info.id}]: could not send its retry: ${errorText(error)}`);
+      return error instanceof Error ? error : new Error(String(error));
     }
   }
 

@@ -96,3 +96,22 @@ describe('backoffSeconds (Celery get_exponential_backoff_interval)', () => {
     expect(backoffSeconds(1, 3, 600, true, 0.5)).toBe(4);
   });
 });
+
+describe('a retry that cannot be published', () => {
+  it('fails the task instead of leaving it in RETRY', async () => {
+    harness = new WorkerHarness();
+    harness.app.task('tasks.flaky', function (this: TaskContext) { this.retry({ countdown: 5, exc: new Flaky('again') }); });
+    await harness.start();
+    const id = await harness.send({ task: 'tasks.flaky' });
+    const publish = harness.broker.publish.bind(harness.broker);
+    harness.broker.publish = async (message) => {
+      if (message.headers.retries > 0) throw new Error('broker gone');
+      return publish(message);
+    };
+    await harness.settle();
+    // Publishing is retried by the app's retry policy (0.2 s apart) before the worker gives up.
+    await harness.clock.advance(1_000);
+    expect(await harness.backend.get(id)).toMatchObject({ status: 'FAILURE', result: { exc_message: ['broker gone'] } });
+    expect(harness.linesMatching(/Task tasks.flaky\[.*\] could not be retried: broker gone/)).toHaveLength(1);
+  });
+});
