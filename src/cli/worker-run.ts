@@ -21,6 +21,7 @@ export async function runWorker(flags: WorkerFlags): Promise<void> {
   const logger = loggerFromFlags(flags);
   const queues = flags.queues === undefined ? [DEFAULT_QUEUE] : queueList(flags.queues);
   const prefetchMultiplier = flags.prefetchMultiplier === undefined ? undefined : positiveInteger('--prefetch-multiplier', flags.prefetchMultiplier);
+  const visibilityTimeout = flags.visibilityTimeout === undefined ? undefined : positiveInteger('--visibility-timeout', flags.visibilityTimeout);
   const { app, file } = await loadApp(flags.app);
   configureConnections(app, flags);
   const concurrency = flags.concurrency === undefined
@@ -28,7 +29,11 @@ export async function runWorker(flags: WorkerFlags): Promise<void> {
     : positiveInteger('--concurrency', flags.concurrency);
   const pool: Pool = flags.pool === 'threads' ? new ThreadsPool(file, concurrency) : new AsyncPool(app.registry, concurrency);
   const hostname = flags.hostname ?? `celeriac@${osHostname()}`;
-  const worker = new Worker({ app, queues, pool, hostname, logger, ...(prefetchMultiplier === undefined ? {} : { prefetchMultiplier }) });
+  const worker = new Worker({
+    app, queues, pool, hostname, logger,
+    ...(prefetchMultiplier === undefined ? {} : { prefetchMultiplier }),
+    ...(visibilityTimeout === undefined ? {} : { visibilityTimeout }),
+  });
 
   process.stdout.write(formatBanner({
     hostname, version: packageVersion(), app: file, transport: maskUrl(app.brokerUrl), results: app.optionalResultBackend()?.displayUrl,

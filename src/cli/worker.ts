@@ -13,6 +13,7 @@ export interface WorkerFlags extends BeatFlags, LogFlags {
   beat?: boolean;
   resultBackend?: string;
   prefetchMultiplier?: string;
+  visibilityTimeout?: string;
 }
 
 export function registerWorkerCommand(program: Command): void {
@@ -27,7 +28,8 @@ export function registerWorkerCommand(program: Command): void {
     .addOption(new Option('-B, --beat', "also run beat in this process (beat's flags below apply)").env('CELERIAC_BEAT'))
     .addOption(new Option('--broker <url>', `broker URL (default: the app's, else ${DEFAULT_BROKER_URL})`).env('CELERIAC_BROKER_URL'))
     .addOption(new Option('--result-backend <url>', "result backend URL (default: the app's)").env('CELERIAC_RESULT_BACKEND'))
-    .addOption(new Option('--prefetch-multiplier <n>', `messages reserved per concurrency slot (default ${DEFAULT_PREFETCH_MULTIPLIER})`).env('CELERIAC_PREFETCH_MULTIPLIER'));
+    .addOption(new Option('--prefetch-multiplier <n>', `messages reserved per concurrency slot (default ${DEFAULT_PREFETCH_MULTIPLIER})`).env('CELERIAC_PREFETCH_MULTIPLIER'))
+    .addOption(new Option('--visibility-timeout <seconds>', "seconds before an unacknowledged message is handed out again (default: the app's, else 3600)").env('CELERIAC_VISIBILITY_TIMEOUT'));
   addBeatOptions(command);
   addLogOptions(command)
     // The worker's modules (drivers, pools) load only when this command runs, not for every command.

@@ -27,6 +27,8 @@ export interface WorkerOptions {
   /** The node name (`-n`): `celeriac@<host>` by default. */
   hostname?: string;
   prefetchMultiplier?: number;
+  /** Seconds an unacknowledged message stays reserved (kombu: 3600); the app's setting otherwise. */
+  visibilityTimeout?: number;
   logger?: Logger;
 }
 
@@ -43,6 +45,7 @@ export class Worker {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly prefetch: number;
+  private readonly visibilityTimeout: number | undefined;
   private consumer: Consumer | undefined;
   /** eta messages waiting for their time. */
   private readonly held = new Map<TaskRequest, TimerHandle>();
@@ -60,6 +63,7 @@ export class Worker {
     this.pool = options.pool ?? new AsyncPool(options.app.registry, DEFAULT_ASYNC_CONCURRENCY);
     this.hostname = options.hostname ?? `celeriac@${osHostname()}`;
     this.prefetch = this.pool.concurrency * (options.prefetchMultiplier ?? DEFAULT_PREFETCH_MULTIPLIER);
+    this.visibilityTimeout = options.visibilityTimeout ?? options.app.visibilityTimeout;
   }
 
   /** Connects, starts the pool and begins consuming. */
@@ -67,7 +71,7 @@ export class Worker {
     const broker = await this.app.broker();
     this.logger.info(`Connected to ${broker.displayUrl}`);
     await this.pool.start();
-    const options = { prefetch: this.prefetch, ...(this.app.visibilityTimeout === undefined ? {} : { visibilityTimeout: this.app.visibilityTimeout }) };
+    const options = { prefetch: this.prefetch, ...(this.visibilityTimeout === undefined ? {} : { visibilityTimeout: this.visibilityTimeout }) };
     this.consumer = await broker.consume(this.queues, options, (delivery) => this.receive(delivery));
     this.logger.info(`${this.hostname} ready.`);
   }

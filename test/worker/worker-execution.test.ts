@@ -144,4 +144,14 @@ describe('running tasks', () => {
     expect(harness.broker.acked.map((m) => m.headers.id)).toEqual([math]);
     expect(harness.broker.waitingIn('celery')).toBe(1);
   });
+
+  it('asks the broker for concurrency × prefetch multiplier deliveries and the visibility timeout', async () => {
+    harness = new WorkerHarness({ visibilityTimeout: 600 });
+    await harness.start({ concurrency: 3 });
+    expect(harness.broker.consumeOptions.at(-1)).toEqual({ prefetch: 12, visibilityTimeout: 600 });
+    await harness.close();
+    harness = new WorkerHarness({ visibilityTimeout: 600 });
+    await harness.start({ concurrency: 3, prefetchMultiplier: 1, visibilityTimeout: 30 });
+    expect(harness.broker.consumeOptions.at(-1)).toEqual({ prefetch: 3, visibilityTimeout: 30 });
+  });
 });

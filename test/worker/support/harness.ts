@@ -29,7 +29,7 @@ export class WorkerHarness {
     this.app = new Celeriac({ broker: this.broker, resultBackend: this.backend, clock: this.clock, logger: this.logger, ...options });
   }
 
-  async start(options: { concurrency?: number; queues?: string[]; pool?: (app: Celeriac) => Pool } = {}): Promise<Worker> {
+  async start(options: { concurrency?: number; queues?: string[]; pool?: (app: Celeriac) => Pool; prefetchMultiplier?: number; visibilityTimeout?: number } = {}): Promise<Worker> {
     const { AsyncPool } = await import('../../../src/worker/pools/async-pool.js');
     this.worker = new Worker({
       app: this.app,
@@ -37,6 +37,8 @@ export class WorkerHarness {
       hostname: 'celeriac@test',
       logger: this.logger,
       ...(options.queues ? { queues: options.queues } : {}),
+      ...(options.prefetchMultiplier ? { prefetchMultiplier: options.prefetchMultiplier } : {}),
+      ...(options.visibilityTimeout ? { visibilityTimeout: options.visibilityTimeout } : {}),
     });
     await this.worker.start();
     return this.worker;

@@ -12,6 +12,7 @@ export class MemoryBroker implements Broker {
   readonly requeued: ReceivedMessage[] = [];
   readonly rejected: Array<{ message: ReceivedMessage; reason: string }> = [];
   readonly prefetchChanges: number[] = [];
+  readonly consumeOptions: ConsumeOptions[] = [];
   private closed = false;
   private readonly queues = new Map<string, ReceivedMessage[]>();
   private consumers: Array<{ queues: string[]; prefetch: number; outstanding: number; cancelled: boolean; onDelivery: (d: Delivery) => void }> = [];
@@ -44,6 +45,7 @@ export class MemoryBroker implements Broker {
   }
 
   async consume(queues: string[], options: ConsumeOptions, onDelivery: (delivery: Delivery) => void): Promise<Consumer> {
+    this.consumeOptions.push(options);
     const consumer = { queues, prefetch: options.prefetch, outstanding: 0, cancelled: false, onDelivery };
     this.consumers.push(consumer);
     queueMicrotask(() => this.dispatch());
