@@ -21,7 +21,7 @@ function recording(broker: AmqpBroker): Broker {
 
 if (requireServices('amqp broker', [await amqpRequirement()])) {
   describeBrokerConformance('amqp', {
-    capabilities: { priorities: false, queueOrder: false, visibilityTimeout: false },
+    capabilities: { priorities: false, queueOrder: false, visibilityTimeout: false, requeueServedNext: false },
     createBroker: (clock) => recording(new AmqpBroker(AMQP_URL, AMQP_URL, { clock, deadLetterQueue })),
     async deadLetters(_broker, queues) {
       const model = await amqp.connect(AMQP_URL);

@@ -31,6 +31,8 @@ export interface BrokerCapabilities {
   queueOrder: boolean;
   /** Redelivers unsettled messages after the visibility timeout (RabbitMQ does when the channel closes). */
   visibilityTimeout: boolean;
+  /** A requeued message is served next (RabbitMQ aims for its old place, but a delivery can overtake it). */
+  requeueServedNext: boolean;
 }
 
 export interface BrokerHarness {
@@ -60,7 +62,7 @@ export async function waitFor(condition: () => boolean, what: string, timeoutMs 
 const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function describeBrokerConformance(name: string, harness: BrokerHarness): void {
-  const can: BrokerCapabilities = { priorities: true, queueOrder: true, visibilityTimeout: true, ...harness.capabilities };
+  const can: BrokerCapabilities = { priorities: true, queueOrder: true, visibilityTimeout: true, requeueServedNext: true, ...harness.capabilities };
   describe(`${name} broker conformance`, () => {
     const clock = new ManualClock(Date.UTC(2030, 0, 1));
     const open: Broker[] = [];
@@ -187,12 +189,15 @@ export function describeBrokerConformance(name: string, harness: BrokerHarness):
       const received = await consume(b, [queue], 1);
       await waitFor(() => received.length === 1, 'the first delivery');
       await received[0]!.requeue();
-      await waitFor(() => received.length === 2, 'the redelivery');
-      // kombu's restore at warm shutdown puts it back at the head: served before what waited behind it
-      expect(taskIds(received)).toEqual(['first', 'first']);
+      await waitFor(() => received.length === 2, 'the next delivery');
       await received[1]!.ack();
-      await waitFor(() => received.length === 3, 'the second message');
-      expect(received[2]!.message.headers.id).toBe('second');
+      await waitFor(() => received.length === 3, 'the third delivery');
+      await received[2]!.ack();
+      await settle(100);
+      expect(received).toHaveLength(3);
+      expect([...taskIds(received.slice(1))].sort()).toEqual(['first', 'second']);
+      // kombu's restore at warm shutdown puts it back at the head: served before what waited behind it
+      if (can.requeueServedNext) expect(taskIds(received)).toEqual(['first', 'first', 'second']);
     });
 
     it('reject moves the message to the dead letters with the reason, and it is not redelivered', async () => {

@@ -2,7 +2,8 @@
 
 Environment: CELERIAC_INTEROP_BROKER (redis URL), CELERIAC_INTEROP_RECORD (Redis list that gets one
 JSON line per run: id, args, kwargs, routing key, priority, eta, when it ran), and optionally
-CELERIAC_INTEROP_KEYPREFIX (kombu's global_keyprefix, to keep a test's keys apart).
+CELERIAC_INTEROP_KEYPREFIX (kombu's global_keyprefix, to keep a test's keys apart) and
+CELERIAC_INTEROP_REDIS (where the records go when the broker is not Redis).
 """
 import json
 import os
@@ -22,9 +23,9 @@ app.conf.update(
     worker_prefetch_multiplier=16,
     broker_connection_retry_on_startup=True,
     accept_content=['json'],
-    broker_transport_options={'global_keyprefix': KEYPREFIX} if KEYPREFIX else {},
+    broker_transport_options={'global_keyprefix': KEYPREFIX} if KEYPREFIX and BROKER.startswith('redis') else {},
 )
-recorder = redis.Redis.from_url(BROKER)
+recorder = redis.Redis.from_url(os.environ.get('CELERIAC_INTEROP_REDIS', BROKER))
 
 
 @app.task(name='interop.record', bind=True)
