@@ -116,13 +116,13 @@ class RedisConsumer implements Consumer {
   private stopped: Promise<void> | undefined;
 
   constructor(
-    private readonly parts: ConsumerContext,
+    private readonly context: ConsumerContext,
     queues: string[],
     options: ConsumeOptions,
     private readonly onDelivery: (delivery: Delivery) => void,
   ) {
     // BRPOP blocks its connection, so each consumer has its own; it waits out Redis restarts.
-    this.blocking = this.parts.redis.duplicate({ maxRetriesPerRequest: null });
+    this.blocking = this.context.redis.duplicate({ maxRetriesPerRequest: null });
     this.blocking.on('error', () => {}); // reported by the main connection
     this.blocking.on('close', () => { this.blockingClientId = undefined; });
     this.order = new RoundRobinQueues(queues);
@@ -145,7 +145,7 @@ class RedisConsumer implements Consumer {
       this.cancelled = true;
       this.restoreTimer?.cancel();
       this.room.notify();
-      this.parts.forget(this);
+      this.context.forget(this);
     }
     await this.unblock();
     this.blocking.disconnect();
@@ -159,15 +159,15 @@ class RedisConsumer implements Consumer {
    * as when Redis is away).
    */
   private async unblock(): Promise<void> {
-    const deadline = Date.now() + (this.parts.brpopTimeoutS + 1) * 1000;
+    const deadline = Date.now() + (this.context.brpopTimeoutS + 1) * 1000;
     while (this.running && Date.now() < deadline) {
-      if (this.blockingClientId !== undefined) await this.parts.redis.client('UNBLOCK', this.blockingClientId).catch(() => undefined);
+      if (this.blockingClientId !== undefined) await this.context.redis.client('UNBLOCK', this.blockingClientId).catch(() => undefined);
       await Promise.race([this.stopped, sleep(20)]);
     }
   }
 
   private async run(): Promise<void> {
-    const { logger, keyPrefix, brpopTimeoutS } = this.parts;
+    const { logger, keyPrefix, brpopTimeoutS } = this.context;
     let failures = 0;
     while (!this.cancelled) {
       if (!this.outstanding.hasRoom(this.receipts.size)) {
@@ -200,7 +200,7 @@ class RedisConsumer implements Consumer {
   }
 
   private async received(list: string, raw: string): Promise<void> {
-    const { redis, scripts, restorer, clock, logger } = this.parts;
+    const { redis, scripts, restorer, clock, logger } = this.context;
     const queue = queueOfRedisList(list);
     this.order.served(queue);
     try {
@@ -241,7 +241,7 @@ class RedisConsumer implements Consumer {
   private restoreVisibleEvery(intervalMs: number): void {
     const tick = () => {
       if (this.cancelled) return;
-      this.restoreTimer = this.parts.clock.setTimer(tick, intervalMs);
+      this.restoreTimer = this.context.clock.setTimer(tick, intervalMs);
       this.restoreVisible();
     };
     tick();
@@ -257,10 +257,10 @@ class RedisConsumer implements Consumer {
       do {
         this.restoreAgain = false;
         try {
-          const moved = await this.parts.restorer.restoreVisible(this.visibilityTimeoutS);
-          if (moved > 0) this.parts.logger.info(`redis broker: restored ${moved} unacknowledged message(s) past the visibility timeout`);
+          const moved = await this.context.restorer.restoreVisible(this.visibilityTimeoutS);
+          if (moved > 0) this.context.logger.info(`redis broker: restored ${moved} unacknowledged message(s) past the visibility timeout`);
         } catch (error) {
-          this.parts.logger.warning(`redis broker: restoring unacked messages failed: ${error instanceof Error ? error.message : String(error)}`);
+          this.context.logger.warning(`redis broker: restoring unacked messages failed: ${error instanceof Error ? error.message : String(error)}`);
         }
       } while (this.restoreAgain && !this.cancelled);
       this.restoring = undefined;
