@@ -23,7 +23,7 @@ export async function runWorker(flags: WorkerFlags): Promise<void> {
   const prefetchMultiplier = flags.prefetchMultiplier === undefined ? undefined : positiveInteger('--prefetch-multiplier', flags.prefetchMultiplier);
   const visibilityTimeout = flags.visibilityTimeout === undefined ? undefined : positiveInteger('--visibility-timeout', flags.visibilityTimeout);
   const { app, file } = await loadApp(flags.app);
-  configureConnections(app, flags);
+  configureConnections(app, flags, logger);
   const concurrency = flags.concurrency === undefined
     ? flags.pool === 'threads' ? availableParallelism() : DEFAULT_ASYNC_CONCURRENCY
     : positiveInteger('--concurrency', flags.concurrency);
@@ -46,12 +46,14 @@ export async function runWorker(flags: WorkerFlags): Promise<void> {
 }
 
 /**
- * --broker and --result-backend (or their variables) win over the app. With nothing set anywhere
+ * The app logs where the worker does. --broker and --result-backend (or their variables) win over
+ * the app. With nothing set anywhere
  * the worker uses the embedded default, and then keeps results in the same SQLite file, so
  * `celeriac worker -A tasks` alone needs no service and still records results.
  */
-function configureConnections(app: Celeriac, flags: WorkerFlags): void {
+function configureConnections(app: Celeriac, flags: WorkerFlags, logger: Logger): void {
   app.configure({
+    logger,
     ...(flags.broker ? { broker: flags.broker } : {}),
     ...(flags.resultBackend ? { resultBackend: flags.resultBackend } : {}),
   });

@@ -1,3 +1,4 @@
+import { createBroker } from '../broker/create.js';
 import type { Broker } from '../broker/interfaces.js';
 import { UsageError } from '../errors.js';
 import { buildTaskMessage } from '../protocol/build.js';
@@ -46,7 +47,7 @@ export class Celeriac implements TaskSender {
   readonly [APP_BRAND] = true;
   readonly registry = new TaskRegistry();
   readonly clock: Clock;
-  readonly logger: Logger;
+  private appLogger: Logger;
   readonly taskDefaults: TaskOptions;
   readonly visibilityTimeout: number | undefined;
   private readonly router: TaskRouter;
@@ -58,7 +59,7 @@ export class Celeriac implements TaskSender {
 
   constructor(options: CeleriacOptions = {}) {
     this.clock = options.clock ?? systemClock;
-    this.logger = options.logger ?? new Logger({ level: 'WARNING' });
+    this.appLogger = options.logger ?? new Logger({ level: 'WARNING' });
     this.taskDefaults = options.taskDefaults ?? {};
     this.visibilityTimeout = options.visibilityTimeout;
     this.router = new TaskRouter(options.taskRoutes);
@@ -81,13 +82,19 @@ export class Celeriac implements TaskSender {
   }
 
   /**
-   * Replaces the broker and/or result backend settings (the worker's --broker/--result-backend),
-   * before anything connected.
+   * Replaces the broker, result backend and logger settings (the worker's --broker,
+   * --result-backend, -l/-f), before anything connected.
    */
-  configure(settings: { broker?: string; resultBackend?: string }): void {
+  configure(settings: { broker?: string; resultBackend?: string; logger?: Logger }): void {
     if (this.brokerConnection || this.backendInstance) throw new Error('configure() must come before the app connects');
     if (settings.broker !== undefined) this.brokerSetting = settings.broker;
     if (settings.resultBackend !== undefined) this.backendSetting = settings.resultBackend;
+    if (settings.logger !== undefined) this.appLogger = settings.logger;
+  }
+
+  /** Where the app and the connections it makes report problems. */
+  get logger(): Logger {
+    return this.appLogger;
   }
 
   /** The broker setting: its URL, or the display URL of a Broker given directly. */
@@ -162,8 +169,7 @@ export class Celeriac implements TaskSender {
   }
 
   private async connectBroker(): Promise<Broker> {
-    // Loaded on first use, so a client given a Broker never loads the SQLite or Redis drivers.
-    const broker = typeof this.brokerSetting === 'string' ? (await import('../broker/create.js')).createBroker(this.brokerSetting) : this.brokerSetting;
+    const broker = typeof this.brokerSetting === 'string' ? createBroker(this.brokerSetting, { clock: this.clock, logger: this.logger }) : this.brokerSetting;
     await broker.connect();
     return broker;
   }

@@ -1,4 +1,4 @@
-import { isAbsolute, resolve } from 'node:path';
+import { parseBrokerUrl } from '../../broker/create.js';
 import { UsageError } from '../../errors.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/log.js';
@@ -22,10 +22,13 @@ export function createResultBackend(url: string, options: BackendOptions = {}): 
   throw new UsageError(`result backend "${maskUrl(url)}": unsupported scheme (use redis://, rediss:// or sqlite:///path.db)`);
 }
 
-/** `sqlite:///relative.db` is relative to the working directory, `sqlite:////abs.db` absolute (SQLAlchemy). */
+/** The SQLite file of a `sqlite:///` URL, by the same rule as the broker's (cli.md "URLs"). */
 function sqlitePath(url: string): string {
-  const match = /^sqlite:\/\/\/(.+)$/i.exec(url);
-  if (!match?.[1]) throw new UsageError(`result backend "${url}": expected sqlite:///relative.db or sqlite:////absolute.db`);
-  const path = match[1];
-  return isAbsolute(path) ? path : resolve(process.cwd(), path);
+  try {
+    const parsed = parseBrokerUrl(url);
+    if (parsed.kind === 'sqlite') return parsed.path;
+  } catch (error) {
+    throw new UsageError(`result backend "${maskUrl(url)}": ${error instanceof Error ? error.message : String(error)}`);
+  }
+  throw new UsageError(`result backend "${maskUrl(url)}": expected sqlite:///relative.db or sqlite:////absolute.db`);
 }
