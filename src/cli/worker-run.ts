@@ -65,7 +65,7 @@ async function startBeat(app: Celeriac, flags: WorkerFlags, logger: Logger): Pro
   const [{ BeatService }, { beatServiceOptions }] = await Promise.all([import('../beat/service.js'), import('./beat-run.js')]);
   const beatLogger = logger.child('Beat');
   const service = await BeatService.start(beatServiceOptions({ ...flags, broker: app.brokerUrl }, beatLogger));
-  beatLogger.info(`beat: Starting... (${service.beat.entryCount} entries scheduled)`);
+  beatLogger.info(`beat: ${service.beat.entryCount} entries scheduled`);
   return service;
 }
 
