@@ -6,7 +6,7 @@ import {
 import type { TaskMessage } from '../../protocol/types.js';
 import { systemClock, type Clock, type TimerHandle } from '../../util/clock.js';
 import { silentLogger, type Logger } from '../../util/log.js';
-import type { Broker, ConsumeOptions, Consumer, Delivery } from '../interfaces.js';
+import type { Broker, ConsumeOptions, Consumer, Delivery, ReceivedMessage } from '../interfaces.js';
 import { OutstandingDeliveries } from '../outstanding.js';
 import { RoundRobinQueues } from '../queue-order.js';
 import { Signal } from '../signal.js';
@@ -85,6 +85,12 @@ export class RedisBroker implements Broker {
     else this.redis.disconnect();
   }
 
+}
+
+/** A delivery as kept in `unacked`: its tag and the exact hash value (compared when restoring). */
+interface UnackedRecord {
+  tag: string;
+  value: string;
 }
 
 /** What a consumer shares with its broker. */
@@ -167,45 +173,63 @@ class RedisConsumer implements Consumer {
   }
 
   private async run(): Promise<void> {
-    const { logger, keyPrefix, brpopTimeoutS } = this.context;
+    const { logger, keyPrefix, brpopTimeoutS, clock } = this.context;
     let failures = 0;
     while (!this.cancelled) {
       if (!this.outstanding.hasRoom(this.receipts.size)) {
         await this.room.wait();
         continue;
       }
-      let reply: [string, string] | null;
       try {
+        // While messages wait, take them without blocking, recorded as unacked in the same script.
+        const taken = await this.context.scripts.run(
+          'celeriacReserve', [UNACKED_KEY, UNACKED_INDEX_KEY, ...redisBrpopKeys(this.order.current())], [clock.now() / 1000],
+        ) as [string, string, string, string?] | null;
+        if (taken) {
+          const [list, raw, tag, value] = taken;
+          this.track(this.received(list.slice(keyPrefix.length), raw, tag && value !== undefined ? { tag, value } : undefined));
+          failures = 0;
+          continue;
+        }
+        // Nothing waiting: block (kombu's way) until something comes.
         // A reconnect gives the connection a new id, which cancel() needs to unblock it.
         this.blockingClientId ??= (await this.blocking.client('ID')) as number;
-        reply = await this.blocking.brpop(...redisBrpopKeys(this.order.current()), brpopTimeoutS);
+        const reply = await this.blocking.brpop(...redisBrpopKeys(this.order.current()), brpopTimeoutS);
         failures = 0;
+        if (reply) this.track(this.received(reply[0].slice(keyPrefix.length), reply[1]));
       } catch (error) {
         if (this.cancelled) break;
         failures++;
-        logger.warning(`redis broker: BRPOP failed (${error instanceof Error ? error.message : String(error)}); retrying`);
+        logger.warning(`redis broker: fetching failed (${error instanceof Error ? error.message : String(error)}); retrying`);
         await sleep(Math.min(100 * 2 ** failures, 5000));
-        continue;
       }
-      if (!reply) continue;
-      // Recording the reservation (unacked) overlaps with the next BRPOP; receipts on the one main
-      // connection complete in order, so deliveries keep the order Redis served them in.
-      const receipt = this.received(reply[0].slice(keyPrefix.length), reply[1]).finally(() => {
-        this.receipts.delete(receipt);
-        this.room.notify();
-      });
-      this.receipts.add(receipt);
     }
     await Promise.all(this.receipts);
   }
 
-  private async received(list: string, raw: string): Promise<void> {
+  /**
+   * Counts a message being received against the prefetch limit until it is handed out. Receipts on
+   * the one main connection complete in order, so deliveries keep the order Redis served them in,
+   * while the next fetch already runs.
+   */
+  private track(receipt: Promise<void>): void {
+    const tracked = receipt.finally(() => {
+      this.receipts.delete(tracked);
+      this.room.notify();
+    });
+    this.receipts.add(tracked);
+  }
+
+  /** Hands out a message taken from `list`; `reserved` when the reserve script already recorded it as unacked. */
+  private async received(list: string, raw: string, reserved?: UnackedRecord): Promise<void> {
     const { redis, scripts, restorer, clock, logger } = this.context;
     const queue = queueOfRedisList(list);
     this.order.served(queue);
     try {
       if (this.cancelled) {
-        await redis.rpush(list, raw); // popped while cancelling: back to the head, served next
+        // taken while cancelling: back to the head of its list, served next
+        if (reserved) await restorer.restoreByTag(reserved.tag, reserved.value);
+        else await redis.rpush(list, raw);
         return;
       }
       let message;
@@ -214,19 +238,15 @@ class RedisConsumer implements Consumer {
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         logger.warning(`redis broker: dead-lettering unreadable message from ${queue}: ${reason}`);
-        await redis.rpush(DEAD_LETTER_KEY, deadLetterEntry(queue, reason, clock.now(), raw));
+        const entry = deadLetterEntry(queue, reason, clock.now(), raw);
+        if (reserved) await scripts.run('celeriacReject', [UNACKED_KEY, UNACKED_INDEX_KEY, DEAD_LETTER_KEY], [reserved.tag, entry]);
+        else await redis.rpush(DEAD_LETTER_KEY, entry);
         return;
       }
-      const tag = typeof message.properties.delivery_tag === 'string' ? message.properties.delivery_tag : uuid4();
-      const info = (message.properties.delivery_info ?? {}) as { exchange?: unknown; routing_key?: unknown };
-      const exchange = typeof info.exchange === 'string' ? info.exchange : '';
-      const routingKey = typeof info.routing_key === 'string' ? info.routing_key : queue;
-      // kombu's QoS.append: the hash value is JSON [message, exchange, routing_key].
-      const unacked = `[${raw},${JSON.stringify(exchange)},${JSON.stringify(routingKey)}]`;
-      await redis.multi().zadd(UNACKED_INDEX_KEY, clock.now() / 1000, tag).hset(UNACKED_KEY, tag, unacked).exec();
+      const { tag, value } = reserved ?? await this.recordUnacked(message, queue, raw);
       const delivery = this.outstanding.track(message, {
         ack: async () => { await redis.multi().zrem(UNACKED_INDEX_KEY, tag).hdel(UNACKED_KEY, tag).exec(); },
-        requeue: async () => { await restorer.restoreByTag(tag, unacked); },
+        requeue: async () => { await restorer.restoreByTag(tag, value); },
         reject: async (reason) => {
           await scripts.run('celeriacReject', [UNACKED_KEY, UNACKED_INDEX_KEY, DEAD_LETTER_KEY], [tag, deadLetterEntry(queue, reason, clock.now(), raw)]);
         },
@@ -235,6 +255,18 @@ class RedisConsumer implements Consumer {
     } catch (error) {
       logger.error(`redis broker: cannot take a message from ${queue}: ${error instanceof Error ? error.message : String(error)}`);
     }
+  }
+
+  /** kombu's QoS.append: unacked[tag] = JSON [message, exchange, routing_key], unacked_index[tag] = now. */
+  private async recordUnacked(message: ReceivedMessage, queue: string, raw: string): Promise<UnackedRecord> {
+    const { redis, clock } = this.context;
+    const tag = typeof message.properties.delivery_tag === 'string' ? message.properties.delivery_tag : uuid4();
+    const info = (message.properties.delivery_info ?? {}) as { exchange?: unknown; routing_key?: unknown };
+    const exchange = typeof info.exchange === 'string' ? info.exchange : '';
+    const routingKey = typeof info.routing_key === 'string' ? info.routing_key : queue;
+    const value = `[${raw},${JSON.stringify(exchange)},${JSON.stringify(routingKey)}]`;
+    await redis.multi().zadd(UNACKED_INDEX_KEY, clock.now() / 1000, tag).hset(UNACKED_KEY, tag, value).exec();
+    return { tag, value };
   }
 
   /** Timers run on the injected clock (tests move time); each firing schedules the next first. */

@@ -5,6 +5,7 @@ const sources = {
   celeriacPublish: readFileSync(new URL('./publish.lua', import.meta.url), 'utf8'),
   celeriacRestore: readFileSync(new URL('./restore.lua', import.meta.url), 'utf8'),
   celeriacReject: readFileSync(new URL('./reject.lua', import.meta.url), 'utf8'),
+  celeriacReserve: readFileSync(new URL('./reserve.lua', import.meta.url), 'utf8'),
   celeriacReleaseMutex: readFileSync(new URL('./release-mutex.lua', import.meta.url), 'utf8'),
 };
 
