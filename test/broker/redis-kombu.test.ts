@@ -108,6 +108,18 @@ describe.runIf(hasRedis)('RedisBroker keeps kombu\'s keys, so Python workers can
     const dead = (await redis.lrange(DEAD_LETTER_KEY, 0, -1)).map((e) => JSON.parse(e) as Record<string, string>);
     expect(dead.find((e) => e.queue === q)).toMatchObject({ message: 'this is not json', reason: expect.stringMatching(/invalid JSON/) });
   });
+
+  it('dead-letters an envelope it had already recorded as unacked, and forgets the record', async () => {
+    const q = queue();
+    const bad = JSON.stringify({ body: 5, properties: { delivery_tag: `bad-${q}`, delivery_info: { exchange: '', routing_key: q } } });
+    await redis.lpush(q, bad);
+    await publish(q, 0, 'after-bad');
+    const received = await consume([q]);
+    await waitFor(() => received.length === 1, 'the good message');
+    expect(await redis.hexists(UNACKED_KEY, `bad-${q}`)).toBe(0);
+    const dead = (await redis.lrange(DEAD_LETTER_KEY, 0, -1)).map((e) => JSON.parse(e) as Record<string, string>);
+    expect(dead.find((e) => e.queue === q)).toMatchObject({ message: bad, reason: expect.stringMatching(/"body" is not a string/) });
+  });
 });
 
 describe.runIf(hasRedis && requireServices('redis broker reconnect', [redisServerBinaryRequirement()]))('RedisBroker across a Redis restart', () => {
