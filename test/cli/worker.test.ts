@@ -139,7 +139,7 @@ describe.runIf(redisAvailable)('celeriac worker on Redis', () => {
     expect(worker.stderr).toBe('');
   });
 
-  it('runs CPU-bound tasks in worker threads with --pool threads', async () => {
+  it('runs CPU-bound tasks in worker threads with --pool threads, ending one at its hard time limit', async () => {
     const queue = `cli-${uuid4()}`;
     const worker = start(['-A', MODULE, '-Q', queue, '--pool', 'threads', '-c', '2', '--broker', REDIS_URL, '--result-backend', REDIS_URL]);
     await worker.waitFor(/ready\./);
@@ -148,6 +148,9 @@ describe.runIf(redisAvailable)('celeriac worker on Redis', () => {
     const threads = await Promise.all([1, 2].map(() => app.sendTask<number>('tasks.spin', [300], {}, { queue }).get({ timeout: 15_000 })));
     expect(threads.every((id) => id > 0)).toBe(true);
     expect(new Set(threads).size).toBe(2);
+    const stuck = await app.sendTask('tasks.spin', [60_000], {}, { queue, timeLimit: 1 }).get({ timeout: 15_000 }).catch((e: unknown) => e);
+    expect(stuck).toMatchObject({ excType: 'TimeLimitExceeded', excModule: 'celery.exceptions' });
+    expect(await app.sendTask('tasks.add', [1, 1], {}, { queue }).get({ timeout: 15_000 })).toBe(2);
   });
 
   it('stops cold on a second signal, abandoning the running task', async () => {
