@@ -4,7 +4,6 @@ import type { Consumer, Delivery } from '../broker/interfaces.js';
 import { DEFAULT_QUEUE } from '../protocol/build.js';
 import { decodeTaskMessage } from '../protocol/decode.js';
 import { saferepr } from '../protocol/saferepr.js';
-import type { TaskState } from './states.js';
 import type { Clock, TimerHandle } from '../util/clock.js';
 import { silentLogger, type Logger } from '../util/log.js';
 import type { Celeriac } from './app.js';
@@ -16,7 +15,7 @@ import type { Outcome, RetryPlan } from './invoke.js';
 import { AsyncPool } from './pools/async-pool.js';
 import type { Pool } from './pools/types.js';
 import { createTaskRequest, type TaskRequest } from './request.js';
-
+import type { TaskState } from './states.js';
 
 export interface WorkerOptions {
   app: Celeriac;
@@ -53,6 +52,8 @@ export class Worker {
   private readonly waiting: TaskRequest[] = [];
   /** Runs in progress, settled when their results are stored and their messages acknowledged. */
   private readonly running = new Set<Promise<void>>();
+  /** Expired messages being recorded as REVOKED and acknowledged. */
+  private readonly revoking = new Set<Promise<void>>();
   private stopping = false;
 
   constructor(options: WorkerOptions) {
@@ -90,7 +91,7 @@ export class Worker {
       for (const [, timer] of this.held) timer.cancel();
       this.held.clear();
       await Promise.all(unstarted.map((request) => this.settle(request.delivery.requeue(), request, 'requeue')));
-      await Promise.all(this.running);
+      await Promise.all([...this.running, ...this.revoking]);
     } else {
       for (const [, timer] of this.held) timer.cancel();
     }
@@ -111,7 +112,11 @@ export class Worker {
     const request = this.accept(delivery);
     if (!request) return;
     this.logger.info(`Task ${request.info.name}[${request.info.id}] received`);
-    if (this.revokeIfExpired(request)) return;
+    if (this.hasExpired(request)) {
+      const revoking = this.revoke(request).finally(() => this.revoking.delete(revoking));
+      this.revoking.add(revoking);
+      return;
+    }
     const delayMs = request.etaMs === undefined ? 0 : request.etaMs - this.clock.now();
     if (delayMs > 0) this.hold(request, delayMs);
     else this.enqueue(request);
@@ -171,17 +176,21 @@ export class Worker {
     }
   }
 
-  private revokeIfExpired(request: TaskRequest): boolean {
-    if (request.expiresMs === undefined || this.clock.now() < request.expiresMs) return false;
+  /** Checked on receipt and again before the run, as Celery does. */
+  private hasExpired(request: TaskRequest): boolean {
+    return request.expiresMs !== undefined && this.clock.now() >= request.expiresMs;
+  }
+
+  /** An expired message is not run: REVOKED is stored and the message acknowledged. */
+  private async revoke(request: TaskRequest): Promise<void> {
     const { name, id } = request.info;
     this.logger.info(`Discarding revoked task: ${name}[${id}] (expired)`);
-    const revoked = serializeError(new TaskRevokedError('expired'));
-    void this.storeState(request, 'REVOKED', revoked, null, []).then(() => this.settle(request.delivery.ack(), request, 'ack'));
-    return true;
+    await this.storeState(request, 'REVOKED', serializeError(new TaskRevokedError('expired')), null, []);
+    await this.settle(request.delivery.ack(), request, 'ack');
   }
 
   private async execute(request: TaskRequest): Promise<void> {
-    if (this.revokeIfExpired(request)) return;
+    if (this.hasExpired(request)) return this.revoke(request);
     const { name, id } = request.info;
     if (!request.acksLate) await this.settle(request.delivery.ack(), request, 'ack');
     if (request.trackStarted) await this.storeState(request, 'STARTED', { pid: process.pid, hostname: this.hostname }, null, []);
