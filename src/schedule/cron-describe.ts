@@ -36,16 +36,17 @@ function hoursText(hours: number[], singleMinute: boolean): string {
   if (hours.length === 24) return singleMinute ? 'of every hour' : '';
   const spans = runs(hours);
   if (spans.length === 1) return `from ${clock(spans[0]![0], 0)} to ${clock(spans[0]![1], 59)}`;
-  const step = evenStep(hours, 23);
-  if (step) return `every ${step} hours`;
+  const step = progressionStep(hours);
+  if (step && hours[0] === 0 && hours.at(-1)! + step > 23) return `every ${step} hours`;
   return `during hours ${runsText(hours, (hour) => pad(hour), '-')}`;
 }
 
-/** "every minute", "every 15 minutes", "at minute 5", "at minutes 0-5 and 30". */
+/** "every minute", "every 15 minutes", "every 5 minutes from minute 10 to 50", "at minute 5", "at minutes 0-5 and 30". */
 function unitText(values: number[], unit: string, max: number): string {
   if (values.length === max + 1) return `every ${unit}`;
-  const step = evenStep(values, max);
-  if (step) return `every ${step} ${unit}s`;
+  const step = progressionStep(values);
+  if (step && values[0] === 0 && values.at(-1)! + step > max) return `every ${step} ${unit}s`;
+  if (step) return `every ${step} ${unit}s from ${unit} ${values[0]} to ${values.at(-1)}`;
   return values.length === 1 ? `at ${unit} ${values[0]}` : `at ${unit}s ${runsText(values, String, '-')}`;
 }
 
@@ -63,10 +64,10 @@ function describeDays(f: CronFields, syntax: CronSchedule['syntax']): string {
 function monthDayText(f: CronFields): string {
   if (f.daysOfMonth.length === 31) return '';
   const items: string[] = [];
-  if (f.daysOfMonth.length) items.push(`${f.daysOfMonth.length === 1 ? 'day' : 'days'} ${runsText(f.daysOfMonth, String, '-')}`);
-  for (const offset of f.lastDayOffsets) {
-    items.push(offset === 0 ? 'the last day' : `${offset} ${offset === 1 ? 'day' : 'days'} before the last day`);
-  }
+  const step = progressionStep(f.daysOfMonth);
+  if (step && f.daysOfMonth[0] === 1 && f.daysOfMonth.at(-1)! + step > 31) items.push(`every ${ordinal(step)} day`);
+  else if (f.daysOfMonth.length) items.push(`${f.daysOfMonth.length === 1 ? 'day' : 'days'} ${runsText(f.daysOfMonth, String, '-')}`);
+  for (const offset of f.lastDayOffsets) items.push(offset === 0 ? 'the last day' : `the ${ordinal(offset + 1)}-last day`);
   for (const day of f.nearestWeekdays) items.push(`the weekday nearest day ${day}`);
   if (f.lastWeekdayOfMonth) items.push('the last weekday');
   return `on ${listText(items)} of the month`;
@@ -89,11 +90,10 @@ function describeMonths(months: number[]): string {
   return months.length === 12 ? '' : `in ${runsText(months, (month) => MONTH_NAMES[month - 1]!, ' to ')}`;
 }
 
-/** n when values are 0, n, 2n, ... up to max (n > 1), else 0. */
-function evenStep(values: number[], max: number): number {
-  const step = values.length > 1 ? values[1]! - values[0]! : 0;
-  const even = step > 1 && values[0] === 0 && values.every((value, index) => value === index * step) && values.at(-1)! + step > max;
-  return even ? step : 0;
+/** n when the values are three or more, n > 1 apart (a stepped range), else 0. */
+function progressionStep(values: number[]): number {
+  const step = values.length > 2 ? values[1]! - values[0]! : 0;
+  return step > 1 && values.every((value, index) => value === values[0]! + index * step) ? step : 0;
 }
 
 /** Consecutive values as [first, last] pairs. */
@@ -114,6 +114,13 @@ function runsText(values: number[], name: (value: number) => string, joiner: str
       last === first ? [name(first)] : last === first + 1 ? [name(first), name(last)] : [`${name(first)}${joiner}${name(last)}`],
     ),
   );
+}
+
+/** 1st, 2nd, 3rd, 4th, 11th, 21st ... */
+function ordinal(n: number): string {
+  const teens = n % 100 >= 11 && n % 100 <= 13;
+  const suffix = teens ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${n}${suffix}`;
 }
 
 function listText(items: string[]): string {
