@@ -166,6 +166,15 @@ export function describeBrokerConformance(name: string, harness: BrokerHarness):
       expect(received).toHaveLength(5);
     });
 
+    it('prefetch 0 means no limit', async () => {
+      const b = await broker();
+      const queue = uniqueQueue('unlimited');
+      for (let i = 0; i < 250; i++) await b.publish(message({ queue, id: `m${i}` }));
+      const received = await consume(b, [queue], 0);
+      await waitFor(() => received.length === 250, 'all 250 messages unsettled at once');
+      for (const d of received) await d.ack();
+    });
+
     it('ack removes the message for good', async () => {
       const b = await broker();
       const queue = uniqueQueue('ack');

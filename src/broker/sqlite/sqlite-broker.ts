@@ -21,6 +21,8 @@ export interface SqliteBrokerOptions {
 
 /** kombu's default visibility timeout. */
 const DEFAULT_VISIBILITY_TIMEOUT_S = 3600;
+/** Deliveries handed out per turn of the event loop. */
+const FETCH_BATCH = 100;
 
 /**
  * The embedded broker: a queue in a SQLite file that several processes share (beat in one, workers
@@ -138,21 +140,29 @@ class SqliteConsumer implements Consumer {
 
   private fetch(): void {
     if (this.cancelled) return;
+    let delivered = 0;
+    let drained = false;
     try {
-      while (this.outstanding.hasRoom()) {
+      // At most FETCH_BATCH at a time, so a large prefetch cannot hold the event loop.
+      while (this.outstanding.hasRoom() && delivered < FETCH_BATCH) {
         const now = this.context.clock.now();
         const row = this.table.reserveNext(this.order.current(), now, now + this.visibilityMs);
-        if (!row) break;
+        if (!row) {
+          drained = true;
+          break;
+        }
         this.order.served(row.queue);
         this.deliver(row);
+        delivered++;
         if (this.cancelled) return;
       }
     } catch (error) {
+      drained = true;
       this.context.logger.error(`sqlite broker: cannot fetch messages: ${error instanceof Error ? error.message : String(error)}`);
     }
     // While full, the next settle wakes us; there is nothing to poll for.
-    if (this.outstanding.hasRoom()) this.schedule(this.context.pollIntervalMs);
-    else clearTimeout(this.timer);
+    if (!this.outstanding.hasRoom()) clearTimeout(this.timer);
+    else this.schedule(drained ? this.context.pollIntervalMs : 0);
   }
 
   private deliver(row: ReservedRow): void {
