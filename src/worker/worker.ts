@@ -112,6 +112,9 @@ export class Worker {
     const request = this.accept(delivery);
     if (!request) return;
     this.logger.info(`Task ${request.info.name}[${request.info.id}] received`);
+    if (request.decoded.embed.chord) {
+      this.logger.warning(`Task ${request.info.name}[${request.info.id}] is part of a chord: celeriac workers run the task but not the chord's callback`);
+    }
     if (this.hasExpired(request)) {
       const revoking = this.revoke(request).finally(() => this.revoking.delete(revoking));
       this.revoking.add(revoking);

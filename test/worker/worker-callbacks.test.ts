@@ -76,4 +76,14 @@ describe('callbacks, errbacks and chains in the message body', () => {
     expect(add?.route.queue).toBe('math');
     expect(add?.properties.priority).toBe(6);
   });
+
+  it('runs a chord member but says that the chord callback is not run', async () => {
+    harness = new WorkerHarness();
+    harness.app.task('tasks.add', (x: number, y: number) => x + y);
+    await harness.start();
+    const id = await harness.send({ task: 'tasks.add', args: [1, 2], chord: makeSignature('tasks.sum') });
+    await harness.settle();
+    expect((await harness.backend.get(id))?.result).toBe(3);
+    expect(harness.linesMatching(/WARNING\/MainProcess\] Task tasks.add\[.*\] is part of a chord: celeriac workers run the task but not the chord's callback/)).toHaveLength(1);
+  });
 });
