@@ -52,6 +52,8 @@ export interface BeatEvents {
   backendError: [Error];
 }
 
+type EntryChange = { replace: Entry[] } | { upserts: Entry[]; removals: string[] };
+
 interface Slot {
   entry: Entry;
   state: EntryState;
@@ -88,7 +90,7 @@ export class Beat extends EventEmitter<BeatEvents> {
   private readonly slots = new Map<string, Slot>();
   private readonly queue = new DueQueue();
   private nextVersion = 1;
-  private pendingEntries: { entries: Entry[]; done: Array<(summary: ReloadSummary) => void> } | null = null;
+  private pendingChanges: Array<{ change: EntryChange; done: (summary: ReloadSummary) => void }> = [];
   private running: Promise<void> | null = null;
   private stopping = false;
   private sleepTimer: TimerHandle | null = null;
@@ -110,7 +112,7 @@ export class Beat extends EventEmitter<BeatEvents> {
   async start(entries: Entry[]): Promise<ReloadSummary> {
     if (this.running) throw new Error('beat is already running');
     this.logger.info('beat: Starting...');
-    const summary = await this.apply(entries);
+    const summary = await this.apply({ replace: entries });
     this.running = this.loop();
     return summary;
   }
@@ -120,14 +122,18 @@ export class Beat extends EventEmitter<BeatEvents> {
    * keep their place and state. Takes effect at once (the loop wakes up).
    */
   setEntries(entries: Entry[]): Promise<ReloadSummary> {
-    if (!this.running) return this.apply(entries);
-    return new Promise((resolve) => {
-      if (this.pendingEntries) {
-        this.pendingEntries.entries = entries;
-        this.pendingEntries.done.push(resolve);
-      } else {
-        this.pendingEntries = { entries, done: [resolve] };
-      }
+    return this.change({ replace: entries });
+  }
+
+  /** Adds or replaces some entries and removes others, leaving the rest alone (the store's live edits). */
+  updateEntries(upserts: Entry[], removals: string[]): Promise<ReloadSummary> {
+    return this.change({ upserts, removals });
+  }
+
+  private change(change: EntryChange): Promise<ReloadSummary> {
+    if (!this.running) return this.apply(change);
+    return new Promise((done) => {
+      this.pendingChanges.push({ change, done });
       this.wake();
     });
   }
@@ -153,15 +159,13 @@ export class Beat extends EventEmitter<BeatEvents> {
 
   private async loop(): Promise<void> {
     while (!this.stopping) {
-      if (this.pendingEntries) {
-        const pending = this.pendingEntries;
-        this.pendingEntries = null;
-        const summary = await this.apply(pending.entries);
-        for (const done of pending.done) done(summary);
+      const pending = this.pendingChanges.shift();
+      if (pending) {
+        pending.done(await this.apply(pending.change));
         continue;
       }
       const delay = await this.dispatchDue();
-      if (this.stopping || this.pendingEntries) continue;
+      if (this.stopping || this.pendingChanges.length > 0) continue;
       await this.sleep(delay);
     }
   }
@@ -286,25 +290,27 @@ export class Beat extends EventEmitter<BeatEvents> {
     this.queue.push({ dueMs, name: slot.entry.name, version: slot.version });
   }
 
-  private async apply(entries: Entry[]): Promise<ReloadSummary> {
+  private async apply(change: EntryChange): Promise<ReloadSummary> {
     const summary: ReloadSummary = { added: [], changed: [], removed: [], unchanged: 0 };
-    const incoming = new Map<string, Entry>();
-    for (const entry of entries) incoming.set(entry.name, entry);
-
-    for (const name of this.slots.keys()) {
-      if (!incoming.has(name)) {
-        this.slots.delete(name);
-        summary.removed.push(name);
-      }
+    let upserts: Entry[];
+    let removals: Iterable<string>;
+    if ('replace' in change) {
+      const incoming = new Set(change.replace.map((entry) => entry.name));
+      upserts = change.replace;
+      removals = [...this.slots.keys()].filter((name) => !incoming.has(name));
+    } else {
+      ({ upserts, removals } = change);
     }
+    for (const name of removals) if (this.slots.delete(name)) summary.removed.push(name);
+
     const toRegister: Entry[] = [];
-    for (const [name, entry] of incoming) {
-      const existing = this.slots.get(name);
+    for (const entry of upserts) {
+      const existing = this.slots.get(entry.name);
       if (existing && sameDefinition(existing.entry, entry)) {
         summary.unchanged++;
         continue;
       }
-      (existing ? summary.changed : summary.added).push(name);
+      (existing ? summary.changed : summary.added).push(entry.name);
       toRegister.push(entry);
     }
 

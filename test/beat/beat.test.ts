@@ -79,6 +79,19 @@ describe('Beat', () => {
     expect(sentBy('d')).toEqual([25 * SEC]);
   });
 
+  it('applies live edits to some entries without touching the others', async () => {
+    const clock = new ManualClock(T0);
+    const { backend, enqueued } = harness();
+    const { beat } = startBeat(backend, clock);
+    await beat.start([entry('a', { schedule: '10s' }), entry('b', { schedule: '10s' })]);
+    await clock.advance(5 * SEC);
+    const summary = await beat.updateEntries([entry('c', { schedule: '2s' }), entry('a', { schedule: '10s' })], ['b']);
+    expect(summary).toEqual({ added: ['c'], changed: [], removed: ['b'], unchanged: 1 });
+    await clock.advance(6 * SEC);
+    expect(enqueued.map((m) => `${m.headers.periodic_task_name}@${(Date.parse(m.headers.celeriac_occurrence as string) - T0) / SEC}`))
+      .toEqual(['c@7', 'c@9', 'a@10', 'c@11']);
+  });
+
   it('does not send an occurrence twice when restarted, and sends one catch-up for the time it was down', async () => {
     const clock = new ManualClock(T0);
     const { db, backend, enqueued } = harness();
