@@ -154,4 +154,14 @@ describe('running tasks', () => {
     await harness.start({ concurrency: 3, prefetchMultiplier: 1, visibilityTimeout: 30 });
     expect(harness.broker.consumeOptions.at(-1)).toEqual({ prefetch: 3, visibilityTimeout: 30 });
   });
+
+  it('shares a large prefetch among several consumers, which fetch in parallel', async () => {
+    harness = new WorkerHarness();
+    harness.app.task('tasks.add', (x: number, y: number) => x + y);
+    await harness.start({ concurrency: 100 });
+    expect(harness.broker.consumeOptions.map((options) => options.prefetch)).toEqual(Array(8).fill(50));
+    const ids = await Promise.all(Array.from({ length: 20 }, (_, i) => harness.send({ task: 'tasks.add', args: [i, 1] })));
+    await harness.settle();
+    expect((await Promise.all(ids.map((id) => harness.backend.get(id)))).map((meta) => meta?.result)).toEqual(ids.map((_, i) => i + 1));
+  });
 });
