@@ -32,7 +32,7 @@ function describeTime(f: CronFields): string {
   return parts.filter(Boolean).join(' ');
 }
 
-function hoursText(hours: number[], singleMinute: boolean): string {
+function hoursText(hours: readonly number[], singleMinute: boolean): string {
   if (hours.length === 24) return singleMinute ? 'of every hour' : '';
   const spans = runs(hours);
   if (spans.length === 1) return `from ${clock(spans[0]![0], 0)} to ${clock(spans[0]![1], 59)}`;
@@ -42,7 +42,7 @@ function hoursText(hours: number[], singleMinute: boolean): string {
 }
 
 /** "every minute", "every 15 minutes", "every 5 minutes from minute 10 to 50", "at minute 5", "at minutes 0-5 and 30". */
-function unitText(values: number[], unit: string, max: number): string {
+function unitText(values: readonly number[], unit: string, max: number): string {
   if (values.length === max + 1) return `every ${unit}`;
   const step = progressionStep(values);
   if (step && values[0] === 0 && values.at(-1)! + step > max) return `every ${step} ${unit}s`;
@@ -86,18 +86,18 @@ function weekdayText(f: CronFields): string {
   return `on ${listText(items)}`;
 }
 
-function describeMonths(months: number[]): string {
+function describeMonths(months: readonly number[]): string {
   return months.length === 12 ? '' : `in ${runsText(months, (month) => MONTH_NAMES[month - 1]!, ' to ')}`;
 }
 
 /** n when the values are three or more, n > 1 apart (a stepped range), else 0. */
-function progressionStep(values: number[]): number {
+function progressionStep(values: readonly number[]): number {
   const step = values.length > 2 ? values[1]! - values[0]! : 0;
   return step > 1 && values.every((value, index) => value === values[0]! + index * step) ? step : 0;
 }
 
 /** Consecutive values as [first, last] pairs. */
-function runs(values: number[]): Array<[number, number]> {
+function runs(values: readonly number[]): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
   for (const value of values) {
     const last = spans.at(-1);
@@ -108,7 +108,7 @@ function runs(values: number[]): Array<[number, number]> {
 }
 
 /** "1-5 and 10", "Monday to Friday"; runs of two are listed, not joined. */
-function runsText(values: number[], name: (value: number) => string, joiner: string): string {
+function runsText(values: readonly number[], name: (value: number) => string, joiner: string): string {
   return listText(
     runs(values).flatMap(([first, last]) =>
       last === first ? [name(first)] : last === first + 1 ? [name(first), name(last)] : [`${name(first)}${joiner}${name(last)}`],

@@ -5,6 +5,7 @@
  */
 import { ScheduleError } from '../errors.js';
 import { MONTH_NAMES, WEEKDAY_NAMES } from './cron-calendar.js';
+import { BoundedCache } from './cron-cache.js';
 
 export interface CronFieldSpec {
   /** How errors name the field: `minute`, `day-of-week`, `day_of_week`. */
@@ -22,8 +23,6 @@ export interface CronFieldSpec {
 export interface FieldListOptions {
   /** `22-2` wraps past the maximum (Celery's crontab) instead of being an error (Vixie cron). */
   wrapRanges: boolean;
-  /** `?` means `*` (Quartz style, accepted in cron strings). */
-  questionMark: boolean;
 }
 
 function namesOf(fullNames: readonly string[], firstValue: number): ReadonlyMap<string, number> {
@@ -45,10 +44,14 @@ export const DAY_OF_WEEK: CronFieldSpec = {
   label: 'day-of-week', min: 0, max: 7, cycle: 7, names: namesOf(WEEKDAY_NAMES, 0), namesKind: 'weekday',
 };
 
-/** A whole plain field: the sorted values of all its items. */
-export function parseList(text: string, spec: CronFieldSpec, options: FieldListOptions): number[] {
-  const values = listItems(text, spec).flatMap((item) => expandItem(item, text, spec, options));
-  return sortedUnique(spec.cycle ? values.map((value) => value % spec.cycle!) : values);
+const lists = new BoundedCache<readonly number[]>(10_000);
+
+/** A whole plain field: the sorted values of all its items (frozen, shared by equal texts). */
+export function parseList(text: string, spec: CronFieldSpec, options: FieldListOptions): readonly number[] {
+  return lists.get(`${spec.label} ${options.wrapRanges} ${text}`, () => {
+    const values = listItems(text, spec).flatMap((item) => expandItem(item, text, spec, options));
+    return Object.freeze(sortedUnique(spec.cycle ? values.map((value) => value % spec.cycle!) : values));
+  });
 }
 
 /** A field's list items; an empty item (`1,,2`) is an error. */
@@ -62,7 +65,7 @@ export function listItems(text: string, spec: CronFieldSpec): string[] {
 
 /** Whether a field's text leaves it unrestricted for the day and fixed-time rules (starts with `*`). */
 export function startsWithWildcard(text: string): boolean {
-  return text.startsWith('*') || text.startsWith('?');
+  return text.startsWith('*');
 }
 
 /** The values of one list item: `*`, `n`, `a-b`, each with an optional `/step`. */
@@ -70,34 +73,34 @@ export function expandItem(item: string, fieldText: string, spec: CronFieldSpec,
   const slash = item.indexOf('/');
   const base = slash < 0 ? item : item.slice(0, slash);
   const step = slash < 0 ? 1 : parseStep(item.slice(slash + 1), fieldText, spec);
-  let sequence: number[];
-  if (base === '*' || (options.questionMark && base === '?')) {
-    sequence = rangeValues(spec.min, spec.max);
-  } else {
-    const dash = base.indexOf('-', 1);
-    const from = parseValue(dash < 0 ? base : base.slice(0, dash), fieldText, spec);
-    if (dash < 0) {
-      // `5/10` runs from 5 to the maximum; a bare `5` is just itself.
-      sequence = slash < 0 ? [from] : rangeValues(from, spec.max);
-    } else {
-      const to = parseValue(base.slice(dash + 1), fieldText, spec);
-      sequence = rangeSequence(from, to, item, spec, options);
-    }
-  }
-  return sequence.filter((_, index) => index % step === 0);
+  if (base === '*') return steppedRange(spec.min, spec.max, step, item, spec, options);
+  const dash = base.indexOf('-', 1);
+  const from = parseValue(dash < 0 ? base : base.slice(0, dash), fieldText, spec);
+  // `5/10` runs from 5 to the maximum; a bare `5` is just itself.
+  if (dash < 0) return slash < 0 ? [from] : steppedRange(from, spec.max, step, item, spec, options);
+  return steppedRange(from, parseValue(base.slice(dash + 1), fieldText, spec), step, item, spec, options);
 }
 
-function rangeSequence(from: number, to: number, item: string, spec: CronFieldSpec, options: FieldListOptions): number[] {
-  if (from <= to) return rangeValues(from, to);
+/** from, from + step, ... up to `to`; a range ending below its start wraps (Celery) or is an error (cron). */
+function steppedRange(from: number, to: number, step: number, item: string, spec: CronFieldSpec, options: FieldListOptions): number[] {
+  const values: number[] = [];
+  if (from <= to) {
+    for (let value = from; value <= to; value += step) values.push(value);
+    return values;
+  }
   if (!options.wrapRanges) {
     throw new ScheduleError(`${spec.label} range "${item}" runs backwards (${from} is after ${to})`);
   }
-  // Celery's crontab_parser: a range whose end is below its start wraps around the maximum.
-  return [...rangeValues(from, spec.cycle ? spec.cycle - 1 : spec.max), ...rangeValues(spec.min, to)];
-}
-
-function rangeValues(from: number, to: number): number[] {
-  return Array.from({ length: to - from + 1 }, (_, index) => from + index);
+  // Celery's crontab_parser: from `from` up to the turn, then from the minimum to `to`, stepping
+  // along the whole wrapped sequence.
+  const turn = spec.cycle ? spec.cycle - 1 : spec.max;
+  const cycle = turn - spec.min + 1;
+  const length = turn - from + 1 + (to - spec.min + 1);
+  for (let index = 0; index < length; index += step) {
+    const value = from + index;
+    values.push(value <= turn ? value : value - cycle);
+  }
+  return values;
 }
 
 function parseStep(text: string, fieldText: string, spec: CronFieldSpec): number {
@@ -122,7 +125,11 @@ export function parseValue(text: string, fieldText: string, spec: CronFieldSpec)
   return value;
 }
 
-/** Sorted, without duplicates. */
-export function sortedUnique(values: Iterable<number>): number[] {
-  return [...new Set(values)].sort((a, b) => a - b);
+/** Sorted, without duplicates (every cron value is below 64). */
+export function sortedUnique(values: readonly number[]): number[] {
+  const seen = new Uint8Array(64);
+  for (const value of values) seen[value] = 1;
+  const sorted: number[] = [];
+  for (let value = 0; value < 64; value++) if (seen[value]) sorted.push(value);
+  return sorted;
 }

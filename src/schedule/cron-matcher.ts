@@ -22,11 +22,21 @@ const SEARCH_YEARS = 400;
 /** The last year a JavaScript Date can hold. */
 const LAST_YEAR = 275759;
 
+/**
+ * Where each field's next-value table starts in one shared Int8Array (one allocation per matcher:
+ * compiling 100,000 schedules is dominated by allocation and GC). table[v] is the smallest
+ * matching value ≥ v, or -1; each table has one more slot than values, holding -1.
+ */
+const SECONDS_AT = 0;
+const MINUTES_AT = SECONDS_AT + 61;
+const HOURS_AT = MINUTES_AT + 61;
+const MONTHS_AT = HOURS_AT + 25;
+const TABLES_LENGTH = MONTHS_AT + 14;
+
 export class CronMatcher {
-  private readonly nextSecond: Int8Array;
-  private readonly nextMinute: Int8Array;
-  private readonly nextHour: Int8Array;
-  private readonly nextMonth: Int8Array;
+  private readonly next: Int8Array;
+  private readonly firstSecond: number;
+  private readonly firstMinute: number;
   /** Seconds of the day of the first matching time. */
   private readonly firstTimeOfDay: number;
   /** Matching days (bit d-1 for day d), by month length (28-31) and the weekday of the 1st. */
@@ -36,17 +46,15 @@ export class CronMatcher {
     private readonly fields: CronFields,
     dayRule: DayRule,
   ) {
-    this.nextSecond = nextValueTable(fields.seconds, 60);
-    this.nextMinute = nextValueTable(fields.minutes, 60);
-    this.nextHour = nextValueTable(fields.hours, 24);
-    this.nextMonth = nextValueTable(fields.months, 13);
-    this.firstTimeOfDay = fields.hours[0]! * 3600 + fields.minutes[0]! * 60 + fields.seconds[0]!;
-    this.dayMasks = new Int32Array(4 * 7);
-    for (let length = 28; length <= 31; length++) {
-      for (let firstWeekday = 0; firstWeekday < 7; firstWeekday++) {
-        this.dayMasks[dayMaskIndex(length, firstWeekday)] = this.computeDayMask(length, firstWeekday, dayRule);
-      }
-    }
+    this.next = new Int8Array(TABLES_LENGTH).fill(-1);
+    fillNextValues(this.next, SECONDS_AT, fields.seconds, 60);
+    fillNextValues(this.next, MINUTES_AT, fields.minutes, 60);
+    fillNextValues(this.next, HOURS_AT, fields.hours, 24);
+    fillNextValues(this.next, MONTHS_AT, fields.months, 13);
+    this.firstSecond = fields.seconds[0]!;
+    this.firstMinute = fields.minutes[0]!;
+    this.firstTimeOfDay = fields.hours[0]! * 3600 + this.firstMinute * 60 + this.firstSecond;
+    this.dayMasks = this.computeDayMasks(dayRule);
   }
 
   /**
@@ -54,13 +62,14 @@ export class CronMatcher {
    * as its 1st (and February both lengths), so the day masks tell exactly.
    */
   everMatches(): boolean {
-    return this.fields.months.some((month) =>
-      (month === 2 ? [28, 29] : [maxDaysInMonth(month)]).some((length) =>
-        Array.from({ length: 7 }, (_, firstWeekday) => firstWeekday).some(
-          (firstWeekday) => this.dayMasks[dayMaskIndex(length, firstWeekday)] !== 0,
-        ),
-      ),
-    );
+    for (const month of this.fields.months) {
+      for (let length = month === 2 ? 28 : maxDaysInMonth(month); length <= maxDaysInMonth(month); length++) {
+        for (let firstWeekday = 0; firstWeekday < 7; firstWeekday++) {
+          if (this.dayMasks[dayMaskIndex(length, firstWeekday)] !== 0) return true;
+        }
+      }
+    }
+    return false;
   }
 
   /**
@@ -74,11 +83,11 @@ export class CronMatcher {
     let secondOfDay = (from - fromDays * DAY_MS) / SECOND_MS;
     const lastYear = Math.min(year + SEARCH_YEARS, LAST_YEAR);
     while (year <= lastYear) {
-      const matchingMonth = this.nextMonth[month]!;
+      const matchingMonth = this.next[MONTHS_AT + month]!;
       if (matchingMonth !== month) {
         // The rest of this year has no matching month: start at the first one next year.
         if (matchingMonth < 0) year += 1;
-        month = matchingMonth < 0 ? this.nextMonth[1]! : matchingMonth;
+        month = matchingMonth < 0 ? this.next[MONTHS_AT + 1]! : matchingMonth;
         day = 1;
         secondOfDay = 0;
         continue;
@@ -109,39 +118,64 @@ export class CronMatcher {
     const hour = Math.floor(secondOfDay / 3600);
     const minute = Math.floor((secondOfDay % 3600) / 60);
     const second = secondOfDay % 60;
-    const firstMinute = this.nextMinute[0]!;
-    const firstSecond = this.nextSecond[0]!;
-    const matchingHour = this.nextHour[hour]!;
+    const { next, firstMinute, firstSecond } = this;
+    const matchingHour = next[HOURS_AT + hour]!;
     if (matchingHour !== hour) return matchingHour < 0 ? -1 : matchingHour * 3600 + firstMinute * 60 + firstSecond;
-    const matchingMinute = this.nextMinute[minute]!;
+    const matchingMinute = next[MINUTES_AT + minute]!;
     if (matchingMinute === minute) {
-      const matchingSecond = this.nextSecond[second]!;
+      const matchingSecond = next[SECONDS_AT + second]!;
       if (matchingSecond >= 0) return hour * 3600 + minute * 60 + matchingSecond;
     }
-    const laterMinute = matchingMinute === minute ? this.nextMinute[minute + 1]! : matchingMinute;
+    const laterMinute = matchingMinute === minute ? next[MINUTES_AT + minute + 1]! : matchingMinute;
     if (laterMinute >= 0) return hour * 3600 + laterMinute * 60 + firstSecond;
-    const laterHour = this.nextHour[hour + 1]!;
+    const laterHour = next[HOURS_AT + hour + 1]!;
     return laterHour < 0 ? -1 : laterHour * 3600 + firstMinute * 60 + firstSecond;
   }
 
-  private computeDayMask(length: number, firstWeekday: number, dayRule: DayRule): number {
+  /** For each month length and weekday of the 1st: the matching days (bit d-1 for day d). */
+  private computeDayMasks(dayRule: DayRule): Int32Array {
     const f = this.fields;
-    const weekdayOf = (day: number) => (firstWeekday + day - 1) % 7;
-    const bit = (day: number) => (day >= 1 && day <= length ? 1 << (day - 1) : 0);
-    let byMonthDay = 0;
-    for (const day of f.daysOfMonth) byMonthDay |= bit(day);
-    for (const offset of f.lastDayOffsets) byMonthDay |= bit(length - offset);
-    for (const day of f.nearestWeekdays) byMonthDay |= bit(day <= length ? nearestWeekday(day, length, weekdayOf(day)) : 0);
-    if (f.lastWeekdayOfMonth) byMonthDay |= bit(nearestWeekday(length, length, weekdayOf(length)));
-    let byWeekday = 0;
-    for (let day = 1; day <= length; day++) {
-      if (f.daysOfWeek.includes(weekdayOf(day))) byWeekday |= bit(day);
-    }
-    for (const weekday of f.lastWeekdays) byWeekday |= bit(length - ((weekdayOf(length) - weekday + 7) % 7));
-    for (const [weekday, n] of f.nthWeekdays) byWeekday |= bit(1 + ((weekday - firstWeekday + 7) % 7) + 7 * (n - 1));
     const either = dayRule === 'either' && f.dayOfMonthRestricted && f.dayOfWeekRestricted;
-    return either ? byMonthDay | byWeekday : byMonthDay & byWeekday;
+    let plainDays = 0;
+    for (const day of f.daysOfMonth) plainDays |= 1 << (day - 1);
+    let plainWeekdays = 0;
+    for (const weekday of f.daysOfWeek) plainWeekdays |= 1 << weekday;
+    const masks = new Int32Array(4 * 7);
+    for (let firstWeekday = 0; firstWeekday < 7; firstWeekday++) {
+      let weekdayDays = 0;
+      for (let day = 1; day <= 31; day++) {
+        if (plainWeekdays & (1 << weekdayOf(day, firstWeekday))) weekdayDays |= 1 << (day - 1);
+      }
+      for (let length = 28; length <= 31; length++) {
+        const lastWeekday = weekdayOf(length, firstWeekday);
+        let byMonthDay = plainDays & monthBits(length);
+        for (const offset of f.lastDayOffsets) byMonthDay |= dayBit(length - offset, length);
+        for (const day of f.nearestWeekdays) {
+          if (day <= length) byMonthDay |= dayBit(nearestWeekday(day, length, weekdayOf(day, firstWeekday)), length);
+        }
+        if (f.lastWeekdayOfMonth) byMonthDay |= dayBit(nearestWeekday(length, length, lastWeekday), length);
+        let byWeekday = weekdayDays & monthBits(length);
+        for (const weekday of f.lastWeekdays) byWeekday |= dayBit(length - ((lastWeekday - weekday + 7) % 7), length);
+        for (const [weekday, n] of f.nthWeekdays) byWeekday |= dayBit(1 + ((weekday - firstWeekday + 7) % 7) + 7 * (n - 1), length);
+        masks[dayMaskIndex(length, firstWeekday)] = either ? byMonthDay | byWeekday : byMonthDay & byWeekday;
+      }
+    }
+    return masks;
   }
+}
+
+function weekdayOf(day: number, firstWeekday: number): number {
+  return (firstWeekday + day - 1) % 7;
+}
+
+/** Days 1..length of a month. */
+function monthBits(length: number): number {
+  return length === 31 ? 0x7fffffff : (1 << length) - 1;
+}
+
+/** The bit of `day`, or nothing when the month has no such day. */
+function dayBit(day: number, length: number): number {
+  return day >= 1 && day <= length ? 1 << (day - 1) : 0;
 }
 
 function dayMaskIndex(length: number, firstWeekday: number): number {
@@ -158,25 +192,26 @@ function nearestWeekday(day: number, length: number, weekday: number): number {
   return day;
 }
 
-/** table[v] = the smallest matching value ≥ v, or -1; one slot past the end holds -1. */
-function nextValueTable(values: readonly number[], size: number): Int8Array {
-  const table = new Int8Array(size + 1).fill(-1);
-  let next = -1;
+/** Fills table[at + v] for v < size (the slot at + size stays -1). */
+function fillNextValues(table: Int8Array, at: number, values: readonly number[], size: number): void {
+  for (const value of values) table[at + value] = value;
   for (let value = size - 1; value >= 0; value--) {
-    if (values.includes(value)) next = value;
-    table[value] = next;
+    if (table[at + value] === -1) table[at + value] = table[at + value + 1]!;
   }
-  return table;
 }
 
-const matchers = new WeakMap<CronFields, CronMatcher>();
+/** Where a fields object keeps its matcher: a symbol, not enumerable, so JSON, fingerprints and
+ * equality never see it (a WeakMap entry per schedule cost more than parsing the expression). */
+const MATCHER = Symbol('cron matcher');
 
-/** The schedule's matcher, built once per compiled fields object (fields themselves stay plain data). */
-export function matcherFor(schedule: CronSchedule): CronMatcher {
-  let matcher = matchers.get(schedule.fields);
+/** The matcher of compiled fields, built once and kept with them (fields belong to one syntax). */
+export function matcherFor(fields: CronFields, syntax: CronSchedule['syntax']): CronMatcher {
+  const holder = fields as CronFields & { [MATCHER]?: CronMatcher };
+  let matcher = holder[MATCHER];
   if (matcher === undefined) {
-    matcher = new CronMatcher(schedule.fields, schedule.syntax === 'cron' ? 'either' : 'both');
-    matchers.set(schedule.fields, matcher);
+    matcher = new CronMatcher(fields, syntax === 'cron' ? 'either' : 'both');
+    // Fields rebuilt elsewhere (from JSON, then frozen) simply build theirs again next time.
+    if (Object.isExtensible(fields)) Object.defineProperty(fields, MATCHER, { value: matcher });
   }
   return matcher;
 }

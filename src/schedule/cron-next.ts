@@ -13,7 +13,7 @@ const MAX_OFFSET_MS = 16 * HOUR_MS;
 
 /** The first occurrence strictly after `afterMs` (the last run), or null if there is none. */
 export function nextCron(schedule: CronSchedule, afterMs: number): number | null {
-  const matcher = matcherFor(schedule);
+  const matcher = matcherFor(schedule.fields, schedule.syntax);
   const zone = ZoneRules.of(schedule.timezone);
   return schedule.fixedTime ? nextFixedTime(matcher, zone, afterMs) : nextWallClockTime(matcher, zone, afterMs);
 }

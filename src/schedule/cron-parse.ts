@@ -7,6 +7,8 @@
  */
 import { ScheduleError } from '../errors.js';
 import type { CronFields } from './types.js';
+import { BoundedCache } from './cron-cache.js';
+import type { CompiledCron } from './cron-compiled.js';
 import {
   DAY_OF_MONTH,
   DAY_OF_WEEK,
@@ -33,19 +35,12 @@ const MACROS: Readonly<Record<string, string>> = {
   '@annually': '0 0 1 1 *',
 };
 
-const CRON_STRING: FieldListOptions = { wrapRanges: false, questionMark: true };
+/** `?` (Quartz's "no specific value") has been replaced by `*` before fields are read. */
+const CRON_STRING: FieldListOptions = { wrapRanges: false };
 
-export interface ParsedCron {
-  /** Six fields, seconds first, lower case, `?` written as `*`, macros expanded. */
-  fieldTexts: string[];
-  /** Five fields as written (after macro expansion), or six. */
-  expression: string;
-  fields: CronFields;
-  fixedTime: boolean;
-}
 
 /** Parses cron text: five fields, six with seconds first, or a macro (`@daily`). */
-export function parseCronText(text: string): ParsedCron {
+export function parseCronText(text: string): CompiledCron {
   const trimmed = text.trim().toLowerCase();
   const expanded = trimmed.startsWith('@') ? expandMacro(trimmed) : trimmed;
   const parts = expanded === '' ? [] : expanded.split(/\s+/).map((part) => part.replace(/\?/g, '*'));
@@ -56,7 +51,7 @@ export function parseCronText(text: string): ParsedCron {
   const [second, minute, hour, dayOfMonth, month, dayOfWeek] = fieldTexts as [string, string, string, string, string, string];
   try {
     return {
-      fieldTexts,
+      syntax: 'cron',
       expression: parts.join(' '),
       fixedTime: !startsWithWildcard(minute) && !startsWithWildcard(hour),
       fields: {
@@ -64,8 +59,8 @@ export function parseCronText(text: string): ParsedCron {
         minutes: parseList(minute, MINUTE, CRON_STRING),
         hours: parseList(hour, HOUR, CRON_STRING),
         months: parseList(month, MONTH, CRON_STRING),
-        ...dayOfMonthField(dayOfMonth),
-        ...dayOfWeekField(dayOfWeek),
+        ...dayOfMonthFields.get(dayOfMonth, () => dayOfMonthField(dayOfMonth)),
+        ...dayOfWeekFields.get(dayOfWeek, () => dayOfWeekField(dayOfWeek)),
         dayOfMonthRestricted: !startsWithWildcard(dayOfMonth),
         dayOfWeekRestricted: !startsWithWildcard(dayOfWeek),
       },
@@ -84,6 +79,7 @@ function expandMacro(macro: string): string {
 }
 
 type DayOfMonthParts = Pick<CronFields, 'daysOfMonth' | 'lastDayOffsets' | 'nearestWeekdays' | 'lastWeekdayOfMonth'>;
+const dayOfMonthFields = new BoundedCache<DayOfMonthParts>(1_000);
 
 /** Day of month: the plain list syntax plus `L`, `L-n`, `nW` and `LW`. */
 function dayOfMonthField(text: string): DayOfMonthParts {
@@ -114,6 +110,7 @@ function dayOfMonthField(text: string): DayOfMonthParts {
 }
 
 type DayOfWeekParts = Pick<CronFields, 'daysOfWeek' | 'lastWeekdays' | 'nthWeekdays'>;
+const dayOfWeekFields = new BoundedCache<DayOfWeekParts>(1_000);
 
 /** Day of week: the plain list syntax (7 is Sunday too) plus `5L` (last Friday) and `5#2` (second Friday). */
 function dayOfWeekField(text: string): DayOfWeekParts {

@@ -7,7 +7,7 @@
 import { ScheduleError } from '../errors.js';
 import type { CronSchedule } from './types.js';
 import { describeType } from './duration.js';
-import { checkRuns } from './cron.js';
+import { checkedAndFrozen, compiledOnce } from './cron-compiled.js';
 import {
   type CronFieldSpec,
   DAY_OF_MONTH,
@@ -31,7 +31,7 @@ const CRONTAB_FIELDS = {
 type CrontabField = keyof typeof CRONTAB_FIELDS;
 const FIELD_NAMES = Object.keys(CRONTAB_FIELDS) as CrontabField[];
 
-const CELERY: FieldListOptions = { wrapRanges: true, questionMark: false };
+const CELERY: FieldListOptions = { wrapRanges: true };
 
 export function compileCrontab(fields: Record<string, unknown>, timezone: string): CronSchedule {
   const unknown = Object.keys(fields).filter((key) => !(FIELD_NAMES as string[]).includes(key));
@@ -41,32 +41,35 @@ export function compileCrontab(fields: Record<string, unknown>, timezone: string
     );
   }
   const text = Object.fromEntries(FIELD_NAMES.map((name) => [name, fieldText(name, fields[name])])) as Record<CrontabField, string>;
-  const values = (name: CrontabField) => parseList(text[name], CRONTAB_FIELDS[name], CELERY);
-  return checkRuns(
-    {
-      kind: 'cron',
-      syntax: 'crontab',
-      expression: [text.minute, text.hour, text.day_of_month, text.month_of_year, text.day_of_week].join(' '),
-      timezone: assertZone(timezone),
-      fixedTime: !startsWithWildcard(text.minute) && !startsWithWildcard(text.hour),
-      fields: {
-        seconds: [0],
-        minutes: values('minute'),
-        hours: values('hour'),
-        daysOfMonth: values('day_of_month'),
-        months: values('month_of_year'),
-        daysOfWeek: values('day_of_week'),
-        lastDayOffsets: [],
-        nearestWeekdays: [],
-        lastWeekdayOfMonth: false,
-        lastWeekdays: [],
-        nthWeekdays: [],
-        dayOfMonthRestricted: !startsWithWildcard(text.day_of_month),
-        dayOfWeekRestricted: !startsWithWildcard(text.day_of_week),
+  const expression = [text.minute, text.hour, text.day_of_month, text.month_of_year, text.day_of_week].join(' ');
+  const zone = assertZone(timezone);
+  const compiled = compiledOnce(`crontab ${expression}`, () => {
+    const values = (name: CrontabField) => parseList(text[name], CRONTAB_FIELDS[name], CELERY);
+    return checkedAndFrozen(
+      {
+        syntax: 'crontab',
+        expression,
+        fixedTime: !startsWithWildcard(text.minute) && !startsWithWildcard(text.hour),
+        fields: {
+          seconds: [0],
+          minutes: values('minute'),
+          hours: values('hour'),
+          daysOfMonth: values('day_of_month'),
+          months: values('month_of_year'),
+          daysOfWeek: values('day_of_week'),
+          lastDayOffsets: [],
+          nearestWeekdays: [],
+          lastWeekdayOfMonth: false,
+          lastWeekdays: [],
+          nthWeekdays: [],
+          dayOfMonthRestricted: !startsWithWildcard(text.day_of_month),
+          dayOfWeekRestricted: !startsWithWildcard(text.day_of_week),
+        },
       },
-    },
-    'crontab',
-  );
+      'crontab',
+    );
+  });
+  return { kind: 'cron', ...compiled, timezone: zone };
 }
 
 /** A field as list text: `*` when omitted; numbers and lists of them as Celery takes them. */

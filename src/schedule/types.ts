@@ -13,30 +13,31 @@ export interface IntervalSchedule {
 /**
  * Compiled cron fields; produced by the cron engine (cron-parse.ts, crontab.ts) and read only by it.
  * Plain sorted arrays, so a schedule is JSON-safe and equal fields compare (and fingerprint) equal.
+ * Frozen: schedules with the same expression share them.
  */
 export interface CronFields {
   /** Matching seconds (0-59), ascending; `[0]` for five-field expressions. */
-  seconds: number[];
+  seconds: readonly number[];
   /** Matching minutes (0-59), ascending. */
-  minutes: number[];
+  minutes: readonly number[];
   /** Matching hours (0-23), ascending. */
-  hours: number[];
+  hours: readonly number[];
   /** Plain matching days of the month (1-31), ascending. */
-  daysOfMonth: number[];
+  daysOfMonth: readonly number[];
   /** Matching months (1-12), ascending. */
-  months: number[];
+  months: readonly number[];
   /** Plain matching weekdays (0 = Sunday ... 6; 7 is folded into 0), ascending. */
-  daysOfWeek: number[];
+  daysOfWeek: readonly number[];
   /** Day of month counted back from the month's last day: `L` is 0, `L-2` is 2. */
-  lastDayOffsets: number[];
+  lastDayOffsets: readonly number[];
   /** `15W`: the weekday (Mon-Fri) nearest day 15, within the month. */
-  nearestWeekdays: number[];
+  nearestWeekdays: readonly number[];
   /** `LW`: the last weekday (Mon-Fri) of the month. */
   lastWeekdayOfMonth: boolean;
   /** `5L`: the last Friday of the month, as weekday numbers. */
-  lastWeekdays: number[];
+  lastWeekdays: readonly number[];
   /** `5#2`: the second Friday, as [weekday, n] pairs. */
-  nthWeekdays: Array<[weekday: number, n: number]>;
+  nthWeekdays: ReadonlyArray<readonly [weekday: number, n: number]>;
   /** Whether day of month / day of week are restricted (their text does not start with `*` or `?`). */
   dayOfMonthRestricted: boolean;
   dayOfWeekRestricted: boolean;
