@@ -27,17 +27,19 @@ const EXPECTED =
 
 /**
  * Milliseconds of a positive duration given as a number of seconds or as duration text.
- * `what` names the quantity in errors ("interval must be positive").
+ * `what` names the quantity in errors ("interval must be positive"); `orElse` adds what else the
+ * caller would have accepted to the "expected ..." of a malformed value.
  */
-export function parseDuration(value: unknown, what = 'duration'): number {
+export function parseDuration(value: unknown, what = 'duration', orElse = ''): number {
+  const expected = orElse ? `${EXPECTED}, or ${orElse}` : EXPECTED;
   if (typeof value === 'number') return checkedPositive(value * 1000, String(value), what);
   if (typeof value !== 'string') {
-    throw new ScheduleError(`expected a duration (${EXPECTED}), got ${describeType(value)}`);
+    throw new ScheduleError(`${expected}; got ${describeType(value)}`);
   }
   const text = value.trim();
   if (SECONDS_TEXT.test(text)) return checkedPositive(Number(text) * 1000, value, what);
-  if (/^p/i.test(text)) return checkedPositive(parseIsoDuration(text, value), value, what);
-  return checkedPositive(parseUnitDuration(text, value), value, what);
+  if (/^p/i.test(text)) return checkedPositive(parseIsoDuration(text, value, expected), value, what);
+  return checkedPositive(parseUnitDuration(text, value, expected), value, what);
 }
 
 /** True when a string can only be meant as a duration, never as a cron expression. */
@@ -50,14 +52,14 @@ export function looksLikeDuration(text: string): boolean {
   return tokens.every((token) => UNIT_TOKEN.test(token));
 }
 
-function parseUnitDuration(text: string, original: string): number {
+function parseUnitDuration(text: string, original: string, expected: string): number {
   let total = 0;
   const seen = new Set<Unit>();
   let position = 0;
   while (position < text.length) {
     PART.lastIndex = position;
     const match = PART.exec(text);
-    if (!match) throw new ScheduleError(`malformed duration "${original}": ${EXPECTED}`);
+    if (!match) throw new ScheduleError(`malformed duration "${original}": ${expected}`);
     const unit = match[2] as Unit;
     if (seen.has(unit)) throw new ScheduleError(`malformed duration "${original}": unit "${unit}" appears twice`);
     seen.add(unit);
@@ -65,13 +67,13 @@ function parseUnitDuration(text: string, original: string): number {
     position = PART.lastIndex;
     while (text[position] === ' ') position++;
   }
-  if (seen.size === 0) throw new ScheduleError(`malformed duration "${original}": ${EXPECTED}`);
+  if (seen.size === 0) throw new ScheduleError(`malformed duration "${original}": ${expected}`);
   return total;
 }
 
-function parseIsoDuration(text: string, original: string): number {
+function parseIsoDuration(text: string, original: string, expected: string): number {
   const duration = Duration.fromISO(text.toUpperCase());
-  if (!duration.isValid) throw new ScheduleError(`malformed ISO-8601 duration "${original}": ${EXPECTED}`);
+  if (!duration.isValid) throw new ScheduleError(`malformed ISO-8601 duration "${original}": ${expected}`);
   const { years = 0, quarters = 0, months = 0 } = duration.toObject();
   if (years || quarters || months) {
     throw new ScheduleError(

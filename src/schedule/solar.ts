@@ -102,7 +102,8 @@ export function solarEventOnDay(event: SolarEvent, lat: number, lon: number, day
     at = next;
     if (converged) break;
   }
-  return reached ? Math.round(at) : null;
+  // Whole seconds: the model is good to seconds at best, and occurrence instants name task ids.
+  return reached ? Math.round(at / 1000) * 1000 : null;
 }
 
 /** The first occurrence of the event strictly after `afterMs`, skipping days without it; null if never. */

@@ -42,7 +42,7 @@ describe('parseDuration', () => {
     ['-3', /interval must be positive/],
     [0.0001, /not a whole number of milliseconds/],
     [Infinity, /not a finite number/],
-    [true, /expected a duration/],
+    [true, /expected a number with a unit.*; got boolean true/],
   ])('rejects %j', (value, message) => {
     expect(() => parseDuration(value, 'interval')).toThrow(ScheduleError);
     expect(() => parseDuration(value, 'interval')).toThrow(message);
