@@ -58,7 +58,7 @@ export class ZoneRules {
     let rules = ZoneRules.byZone.get(name);
     if (rules === undefined) {
       const zone = IANAZone.create(name);
-      rules = new ZoneRules(name, (instant) => zone.offset(instant));
+      rules = new ZoneRules((instant) => zone.offset(instant));
       ZoneRules.byZone.set(name, rules);
     }
     return rules;
@@ -67,14 +67,7 @@ export class ZoneRules {
   private readonly chunks = new Map<number, Chunk>();
 
   /** `offsetMinutes`: the zone's UTC offset in minutes at an instant (luxon's Zone.offset). */
-  constructor(
-    readonly name: string,
-    private readonly offsetMinutes: (instant: number) => number,
-  ) {}
-
-  offsetAt(instant: number): number {
-    return this.spanAt(instant).offsetMs;
-  }
+  constructor(private readonly offsetMinutes: (instant: number) => number) {}
 
   /**
    * The span of constant offset containing `instant`. Its start and end are offset changes or

@@ -1,7 +1,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import { describe, expect, it } from 'vitest';
 import { ScheduleError } from '../../src/errors.js';
-import { compileCron } from '../../src/schedule/cron.js';
+import { compileCron, nextCron } from '../../src/schedule/cron.js';
 
 const fields = (expression: string) => compileCron(expression, 'UTC').fields;
 const range = (from: number, to: number, step = 1) =>
@@ -89,9 +89,22 @@ describe('compileCron: field syntax', () => {
     expect(fields('0,15,30,45 * * * *')).toEqual(fields('*/15 * * * *'));
   });
 
-  it('is JSON-safe (plain arrays, no bigint)', () => {
+  it('is JSON-safe (plain arrays, no bigint), and a schedule read back from JSON runs the same', () => {
     const schedule = compileCron('*/5 1-3 L * 5#2', 'Europe/Stockholm');
-    expect(JSON.parse(JSON.stringify(schedule))).toEqual(schedule);
+    const copy = JSON.parse(JSON.stringify(schedule)) as typeof schedule;
+    expect(copy).toEqual(schedule);
+    const after = Date.parse('2026-03-29T00:00Z');
+    expect(nextCron(copy, after)).toBe(nextCron(schedule, after));
+    expect(nextCron(Object.freeze(copy), after)).toBe(nextCron(schedule, after));
+  });
+
+  it('shares frozen fields between schedules with the same text, whatever their zones', () => {
+    const stockholm = compileCron('0 9 * * mon-fri', 'Europe/Stockholm');
+    const tokyo = compileCron('0 9 * * mon-fri', 'Asia/Tokyo');
+    expect(tokyo.fields).toBe(stockholm.fields);
+    expect(tokyo.timezone).toBe('Asia/Tokyo');
+    expect(Object.isFrozen(stockholm.fields)).toBe(true);
+    expect(() => (stockholm.fields.hours as number[]).push(10)).toThrow(TypeError);
   });
 
   it('marks restricted day fields (not starting with * or ?)', () => {

@@ -33,22 +33,22 @@ describe('ZoneRules', () => {
       end: Date.parse('2025-11-02T06:00Z'),
       offsetMs: -4 * HOUR,
     });
-    expect(rules.offsetAt(Date.parse('2025-03-09T06:59:59Z'))).toBe(-5 * HOUR);
-    expect(rules.offsetAt(Date.parse('2025-03-09T07:00Z'))).toBe(-4 * HOUR);
+    expect(rules.spanAt(Date.parse('2025-03-09T06:59:59Z')).offsetMs).toBe(-5 * HOUR);
+    expect(rules.spanAt(Date.parse('2025-03-09T07:00Z')).offsetMs).toBe(-4 * HOUR);
   });
 
   it('finds Apia skipping a day and Lord Howe moving half an hour', () => {
     const apia = ZoneRules.of('Pacific/Apia');
     expect(apia.spanAt(Date.parse('2011-12-30T10:00Z')).start).toBe(Date.parse('2011-12-30T10:00Z'));
-    expect(apia.offsetAt(Date.parse('2011-12-30T09:59:59Z'))).toBe(-10 * HOUR);
-    expect(apia.offsetAt(Date.parse('2011-12-30T10:00Z'))).toBe(14 * HOUR);
+    expect(apia.spanAt(Date.parse('2011-12-30T09:59:59Z')).offsetMs).toBe(-10 * HOUR);
+    expect(apia.spanAt(Date.parse('2011-12-30T10:00Z')).offsetMs).toBe(14 * HOUR);
     const lordHowe = ZoneRules.of('Australia/Lord_Howe');
-    expect(lordHowe.offsetAt(Date.parse('2025-10-04T15:29:59Z'))).toBe(10.5 * HOUR);
-    expect(lordHowe.offsetAt(Date.parse('2025-10-04T15:30Z'))).toBe(11 * HOUR);
+    expect(lordHowe.spanAt(Date.parse('2025-10-04T15:29:59Z')).offsetMs).toBe(10.5 * HOUR);
+    expect(lordHowe.spanAt(Date.parse('2025-10-04T15:30Z')).offsetMs).toBe(11 * HOUR);
   });
 
   it('keeps the pre-1972 Monrovia offset of -0:44:30', () => {
-    expect(ZoneRules.of('Africa/Monrovia').offsetAt(Date.parse('1971-06-01T00:00Z'))).toBe(-(44 * 60 + 30) * 1000);
+    expect(ZoneRules.of('Africa/Monrovia').spanAt(Date.parse('1971-06-01T00:00Z')).offsetMs).toBe(-(44 * 60 + 30) * 1000);
   });
 
   it('shares one table between names of the same zone', () => {
@@ -74,14 +74,14 @@ describe('ZoneRules', () => {
     const base = Date.UTC(2030, 0, 10);
     // +01:00, then +02:00 from 03:00Z, then +03:00 from 05:30Z
     const minutes = (instant: number) => (instant < base + 3 * HOUR ? 60 : instant < base + 5.5 * HOUR ? 120 : 180);
-    const rules = new ZoneRules('Test/Double', minutes);
+    const rules = new ZoneRules(minutes);
     expect(rules.spanAt(base + 4 * HOUR)).toEqual({ start: base + 3 * HOUR, end: base + 5.5 * HOUR, offsetMs: 2 * HOUR });
     expect(rules.spanAt(base + DAY).start).toBe(base + 5.5 * HOUR);
   });
 
   it('treats a change exactly at a chunk edge as the next chunk’s first offset', () => {
     const edge = 366 * DAY * 60; // a chunk boundary (chunks are 366 days from the epoch)
-    const rules = new ZoneRules('Test/Edge', (instant) => (instant < edge ? 0 : 60));
+    const rules = new ZoneRules((instant) => (instant < edge ? 0 : 60));
     expect(rules.spanAt(edge - 1)).toEqual({ start: edge - 366 * DAY, end: edge, offsetMs: 0 });
     expect(rules.spanAt(edge)).toEqual({ start: edge, end: edge + 366 * DAY, offsetMs: HOUR });
   });
