@@ -4,7 +4,6 @@ import type { BeatService } from '../beat/service.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_QUEUE } from '../protocol/build.js';
 import type { Logger } from '../util/log.js';
-import { maskUrl } from '../util/url.js';
 import type { Celeriac } from '../worker/app.js';
 import { formatBanner } from '../worker/banner.js';
 import { DEFAULT_ASYNC_CONCURRENCY, DEFAULT_BROKER_URL } from '../worker/defaults.js';
@@ -27,7 +26,8 @@ export async function runWorker(flags: WorkerFlags): Promise<void> {
   const concurrency = flags.concurrency === undefined
     ? flags.pool === 'threads' ? availableParallelism() : DEFAULT_ASYNC_CONCURRENCY
     : positiveInteger('--concurrency', flags.concurrency);
-  const pool: Pool = flags.pool === 'threads' ? new ThreadsPool(file, concurrency) : new AsyncPool(app.registry, concurrency);
+  // Threads load the module afresh: they get the same broker and backend, for tasks that send tasks.
+  const pool: Pool = flags.pool === 'threads' ? new ThreadsPool({ moduleFile: file, ...app.urls }, concurrency) : new AsyncPool(app.registry, concurrency);
   const hostname = flags.hostname ?? `celeriac@${osHostname()}`;
   const worker = new Worker({
     app, queues, pool, hostname, logger,
@@ -36,7 +36,7 @@ export async function runWorker(flags: WorkerFlags): Promise<void> {
   });
 
   process.stdout.write(formatBanner({
-    hostname, version: packageVersion(), app: file, transport: maskUrl(app.brokerUrl), results: app.optionalResultBackend()?.displayUrl,
+    hostname, version: packageVersion(), app: file, transport: app.brokerDisplayUrl, results: app.optionalResultBackend()?.displayUrl,
     concurrency, pool: pool.kind, queues, tasks: app.registry.names(), beat: flags.beat === true,
   }, new Date()));
   const beat = flags.beat ? await startBeat(app, flags, logger) : undefined;
@@ -57,14 +57,16 @@ function configureConnections(app: Celeriac, flags: WorkerFlags, logger: Logger)
     ...(flags.broker ? { broker: flags.broker } : {}),
     ...(flags.resultBackend ? { resultBackend: flags.resultBackend } : {}),
   });
-  if (app.resultBackendUrl === undefined && app.brokerUrl === DEFAULT_BROKER_URL) app.configure({ resultBackend: DEFAULT_BROKER_URL });
+  if (!app.hasResultBackend && app.urls.broker === DEFAULT_BROKER_URL) app.configure({ resultBackend: DEFAULT_BROKER_URL });
 }
 
 /** -B: beat in this process, on the worker's broker, logging as `Beat`. */
 async function startBeat(app: Celeriac, flags: WorkerFlags, logger: Logger): Promise<BeatService> {
   const [{ BeatService }, { beatServiceOptions }] = await Promise.all([import('../beat/service.js'), import('./beat-run.js')]);
   const beatLogger = logger.child('Beat');
-  const service = await BeatService.start(beatServiceOptions({ ...flags, broker: app.brokerUrl }, beatLogger));
+  const broker = app.urls.broker;
+  if (!broker) throw new UsageError('-B: beat needs a broker URL, and the app was given a Broker object (use --broker)');
+  const service = await BeatService.start(beatServiceOptions({ ...flags, broker }, beatLogger));
   beatLogger.info(`beat: ${service.beat.entryCount} entries scheduled`);
   return service;
 }

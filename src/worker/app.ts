@@ -5,6 +5,7 @@ import { buildTaskMessage } from '../protocol/build.js';
 import type { Signature, TaskMessage } from '../protocol/types.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { Logger } from '../util/log.js';
+import { maskUrl } from '../util/url.js';
 import { createResultBackend } from './backends/create.js';
 import type { ResultBackend } from './backends/types.js';
 import { DEFAULT_BROKER_URL } from './defaults.js';
@@ -97,14 +98,21 @@ export class Celeriac implements TaskSender {
     return this.appLogger;
   }
 
-  /** The broker setting: its URL, or the display URL of a Broker given directly. */
-  get brokerUrl(): string {
-    return typeof this.brokerSetting === 'string' ? this.brokerSetting : this.brokerSetting.displayUrl;
+  /** The URLs the app is set to use; a Broker or ResultBackend given as an object has none. */
+  get urls(): { broker?: string; resultBackend?: string } {
+    return {
+      ...(typeof this.brokerSetting === 'string' ? { broker: this.brokerSetting } : {}),
+      ...(typeof this.backendSetting === 'string' ? { resultBackend: this.backendSetting } : {}),
+    };
   }
 
-  /** The result backend setting, if any. */
-  get resultBackendUrl(): string | undefined {
-    return typeof this.backendSetting === 'string' || this.backendSetting === undefined ? this.backendSetting : this.backendSetting.displayUrl;
+  /** The broker, password masked, for banners and logs. */
+  get brokerDisplayUrl(): string {
+    return typeof this.brokerSetting === 'string' ? maskUrl(this.brokerSetting) : this.brokerSetting.displayUrl;
+  }
+
+  get hasResultBackend(): boolean {
+    return this.backendSetting !== undefined;
   }
 
   /**

@@ -75,7 +75,7 @@ describe('celeriac worker: the embedded default', () => {
     await worker.waitFor(/ready\./);
     expect(worker.stdout).toContain(`.> transport:   sqlite:///celeriac.db`);
     expect(worker.stdout).toContain(`.> results:     sqlite:///celeriac.db`);
-    expect(worker.stdout).toMatch(/\[tasks\]\n {2}\. tasks\.add\n {2}\. tasks\.fail\n {2}\. tasks\.sleep\n {2}\. tasks\.spin/);
+    expect(worker.stdout).toMatch(/\[tasks\]\n {2}\. tasks\.add\n {2}\. tasks\.fail\n {2}\. tasks\.fanout\n {2}\. tasks\.sleep\n {2}\. tasks\.spin/);
     const url = `sqlite:///${join(cwd, 'celeriac.db')}`;
     const app = client(url, url);
     expect(await app.sendTask('tasks.add', [20, 22]).get({ timeout: 10_000 })).toBe(42);
@@ -139,7 +139,7 @@ describe.runIf(redisAvailable)('celeriac worker on Redis', () => {
     expect(worker.stderr).toBe('');
   });
 
-  it('runs CPU-bound tasks in worker threads with --pool threads, ending one at its hard time limit', async () => {
+  it('runs tasks in worker threads with --pool threads, on the worker\'s broker, ending one at its hard time limit', async () => {
     const queue = `cli-${uuid4()}`;
     const worker = start(['-A', MODULE, '-Q', queue, '--pool', 'threads', '-c', '2', '--broker', REDIS_URL, '--result-backend', REDIS_URL]);
     await worker.waitFor(/ready\./);
@@ -148,6 +148,8 @@ describe.runIf(redisAvailable)('celeriac worker on Redis', () => {
     const threads = await Promise.all([1, 2].map(() => app.sendTask<number>('tasks.spin', [300], {}, { queue }).get({ timeout: 15_000 })));
     // Thread 0 is the main thread: the tasks ran in pool threads.
     expect(threads.every((id) => id > 0)).toBe(true);
+    const childId = await app.sendTask<string>('tasks.fanout', [21, queue], {}, { queue }).get({ timeout: 15_000 });
+    expect(await app.asyncResult(childId).get({ timeout: 15_000 })).toBe(42);
     const stuck = await app.sendTask('tasks.spin', [60_000], {}, { queue, timeLimit: 1 }).get({ timeout: 15_000 }).catch((e: unknown) => e);
     expect(stuck).toMatchObject({ excType: 'TimeLimitExceeded', excModule: 'celery.exceptions' });
     expect(await app.sendTask('tasks.add', [1, 1], {}, { queue }).get({ timeout: 15_000 })).toBe(2);

@@ -13,7 +13,7 @@ function info(name: string, args: unknown[] = []): TaskRequestInfo {
 
 describe('threads pool', () => {
   it('runs tasks in threads that imported the app module themselves', async () => {
-    pool = new ThreadsPool(moduleFile, 2);
+    pool = new ThreadsPool({ moduleFile }, 2);
     await pool.start();
     expect(await pool.run(info('tasks.add', [2, 3])).outcome).toEqual({ state: 'SUCCESS', result: 5 });
     const threadId = await pool.run(info('tasks.threadId')).outcome;
@@ -22,7 +22,7 @@ describe('threads pool', () => {
   });
 
   it('keeps the main thread free while a CPU-bound task runs', async () => {
-    pool = new ThreadsPool(moduleFile, 1);
+    pool = new ThreadsPool({ moduleFile }, 1);
     await pool.start();
     const spinning = pool.run(info('tasks.spin', [300])).outcome;
     let ticks = 0;
@@ -33,7 +33,7 @@ describe('threads pool', () => {
   });
 
   it('terminates the thread at the hard limit and replaces it', async () => {
-    pool = new ThreadsPool(moduleFile, 1);
+    pool = new ThreadsPool({ moduleFile }, 1);
     await pool.start();
     const run = pool.run(info('tasks.forever'));
     run.hardLimit(2);
@@ -42,7 +42,7 @@ describe('threads pool', () => {
   });
 
   it('aborts the task signal in the thread at the soft limit', async () => {
-    pool = new ThreadsPool(moduleFile, 1);
+    pool = new ThreadsPool({ moduleFile }, 1);
     await pool.start();
     const run = pool.run(info('tasks.waitForAbort'));
     run.softLimit(3);
@@ -50,14 +50,14 @@ describe('threads pool', () => {
   });
 
   it('fails the task with WorkerLostError when its thread dies, and carries on', async () => {
-    pool = new ThreadsPool(moduleFile, 1);
+    pool = new ThreadsPool({ moduleFile }, 1);
     await pool.start();
     expect(await pool.run(info('tasks.crash')).outcome).toMatchObject({ state: 'FAILURE', exception: { exc_type: 'WorkerLostError' } });
     expect(await pool.run(info('tasks.add', [2, 2])).outcome).toEqual({ state: 'SUCCESS', result: 4 });
   });
 
   it('refuses to start when the module cannot be loaded', async () => {
-    pool = new ThreadsPool('/nonexistent/tasks.ts', 1);
+    pool = new ThreadsPool({ moduleFile: '/nonexistent/tasks.ts' }, 1);
     await expect(pool.start()).rejects.toThrow(/could not load the app: .*no such module/);
   });
 });

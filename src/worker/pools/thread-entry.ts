@@ -10,11 +10,12 @@ import { failure } from './async-pool.js';
 import type { ThreadReply, ThreadRequest, ThreadData } from './thread-messages.js';
 
 const port = parentPort!;
-const { moduleFile } = workerData as ThreadData;
+const { moduleFile, broker, resultBackend } = workerData as ThreadData;
 const reply = (message: ThreadReply): void => port.postMessage(message);
 
 try {
   const { app } = await loadApp(moduleFile);
+  app.configure({ ...(broker ? { broker } : {}), ...(resultBackend ? { resultBackend } : {}) });
   let current: AbortController | undefined;
   port.on('message', (message: ThreadRequest) => {
     if (message.type === 'soft') {

@@ -4,6 +4,9 @@ import type { TaskRequestInfo } from '../task-types.js';
 /** What a pool thread is started with. */
 export interface ThreadData {
   moduleFile: string;
+  /** The worker's broker and result backend URLs, which win over the module's (--broker...). */
+  broker?: string;
+  resultBackend?: string;
 }
 
 /** Pool → thread: run a task, or its soft time limit passed. */

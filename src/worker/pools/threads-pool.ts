@@ -24,8 +24,8 @@ export class ThreadsPool implements Pool {
   readonly kind = 'threads';
   private readonly slots: ThreadSlot[];
 
-  constructor(moduleFile: string, readonly concurrency: number) {
-    this.slots = Array.from({ length: concurrency }, () => new ThreadSlot({ moduleFile }));
+  constructor(data: ThreadData, readonly concurrency: number) {
+    this.slots = Array.from({ length: concurrency }, () => new ThreadSlot(data));
   }
 
   async start(): Promise<void> {
