@@ -18,7 +18,7 @@ describe('schedule check', () => {
     await writeFile(file, [
       'timezone: Europe/Stockholm',
       'entries:',
-      '  every-3s: { task: tasks.add, schedule: 3s, args: [1, 2] }',
+      '  every-3s: { task: tasks.add, schedule: 3s, args: [1, 2], description: adds two numbers }',
       '  christmas: { task: tasks.log, schedule: { clocked: "2999-12-24T18:00:00+01:00" } }',
       '  gone: { task: tasks.log, schedule: { clocked: "2000-01-01T00:00:00Z" } }',
       '  paused: { task: tasks.log, schedule: 60, enabled: false }',
@@ -28,7 +28,7 @@ describe('schedule check', () => {
     expect(result.status).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe(`${file}: 4 entries`);
-    expect(lines[1]).toMatch(/^ {2}every-3s +tasks\.add +every 3s +next \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(lines[1]).toMatch(/^ {2}every-3s +tasks\.add +every 3s +next \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z \(if first seen now\) +# adds two numbers$/);
     expect(lines[2]).toMatch(/^ {2}christmas +tasks\.log +once at 2999-12-24T17:00:00Z +next 2999-12-24T17:00:00\.000Z$/);
     expect(lines[3]).toMatch(/^ {2}gone +tasks\.log +once at 2000-01-01T00:00:00Z +no more runs$/);
     expect(lines[4]).toMatch(/^ {2}paused +tasks\.log +every 1m +disabled$/);
@@ -46,7 +46,7 @@ describe('schedule check', () => {
       `celeriac: ${join(bad, 'a.yaml')}: entry "backup": field "options.priority": must be an integer 0-9, got number 12`,
       `celeriac: ${join(bad, 'a.yaml')}: entry "b": field "schedule.period": unknown period "fortnights" (expected seconds, minutes, hours, days, weeks)`,
     ]);
-    expect(result.stdout).toMatch(new RegExp(`^${join(bad, 'b.json')}: 1 entry\n {2}ok +t +every 5s +next `));
+    expect(result.stdout).toMatch(new RegExp(`^${join(bad, 'b.json')}: 1 entry\n {2}ok +t +every 5s +next .*\\(if first seen now\\)\n$`));
   });
 
   it('checks ./schedules by default (the example npm start runs)', async () => {

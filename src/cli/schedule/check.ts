@@ -44,15 +44,27 @@ function zoneFlag(zone: string): string {
   }
 }
 
-/** One aligned line per entry: name, task, schedule in words, next run (as if first seen now). */
+/**
+ * One aligned line per entry: name, task, schedule in words, next run, and its description as a
+ * trailing comment. Beat's state is not read, so an interval's next run is shown as if beat first
+ * saw the entry now.
+ */
 function formatEntries(entries: Entry[], nowMs: number): string {
   const rows = entries.map((entry) => [entry.name, entry.task, describeSchedule(entry.schedule), nextText(entry, nowMs)]);
-  const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => (row[column] as string).length)));
-  return rows.map((row) => `  ${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd()}\n`).join('');
+  const widths = [0, 1, 2, 3].map((column) => Math.max(...rows.map((row) => (row[column] as string).length)));
+  return rows
+    .map((row, i) => {
+      const description = entries[i]?.description;
+      const cells = description === undefined ? row : [...row, `# ${description}`];
+      return `  ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd()}\n`;
+    })
+    .join('');
 }
 
 function nextText(entry: Entry, nowMs: number): string {
   if (!entry.enabled) return 'disabled';
   const next = nextEntryRun(entry, nowMs);
-  return next === null ? 'no more runs' : `next ${new Date(next).toISOString()}`;
+  if (next === null) return 'no more runs';
+  const firstSeenNow = entry.schedule.kind === 'interval' && entry.startMs === undefined;
+  return `next ${new Date(next).toISOString()}${firstSeenNow ? ' (if first seen now)' : ''}`;
 }
