@@ -1,6 +1,6 @@
 import { hostname as osHostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import type { Consumer, Delivery } from '../broker/interfaces.js';
+import type { Delivery } from '../broker/interfaces.js';
 import { DEFAULT_QUEUE } from '../protocol/build.js';
 import { decodeTaskMessage } from '../protocol/decode.js';
 import { saferepr } from '../protocol/saferepr.js';
@@ -8,10 +8,11 @@ import type { Clock, TimerHandle } from '../util/clock.js';
 import { silentLogger, type Logger } from '../util/log.js';
 import type { Celeriac } from './app.js';
 import { DEFAULT_ASYNC_CONCURRENCY, DEFAULT_PREFETCH_MULTIPLIER } from './defaults.js';
-import { buildMeta, resultTuple, serializeError, tracebackOf, type ExceptionInfo, type ResultTuple } from './backends/meta.js';
+import { buildMeta, serializeError, tracebackOf, type ExceptionInfo, type ResultTuple } from './backends/meta.js';
 import { TaskRevokedError } from './errors.js';
-import { applySignature } from './follow-ups.js';
+import { sendCallbacks, sendErrbacks, sendRetry } from './follow-ups.js';
 import type { Outcome, RetryPlan } from './invoke.js';
+import { ConsumerSlot, consumerCount } from './consumer-slot.js';
 import { AsyncPool } from './pools/async-pool.js';
 import type { Pool } from './pools/types.js';
 import { createTaskRequest, type TaskRequest } from './request.js';
@@ -28,38 +29,9 @@ export interface WorkerOptions {
   prefetchMultiplier?: number;
   /** Seconds an unacknowledged message stays reserved (kombu: 3600); the app's setting otherwise. */
   visibilityTimeout?: number;
-  /**
-   * Broker consumers sharing the prefetch (each fetches on its own connection, in parallel): by
-   * default one per MESSAGES_PER_CONSUMER prefetched messages, at most MAX_CONSUMERS.
-   */
+  /** Broker consumers sharing the prefetch, fetching in parallel (default: see consumerCount). */
   consumers?: number;
   logger?: Logger;
-}
-
-/**
- * A consumer fetches one message per broker round trip, so a single one caps a busy worker at the
- * round-trip rate (about 2,000 messages/s on Redis here); several fetch in parallel, as several
- * Celery workers would (scripts/bench/worker.ts: 1,400 tasks/s with one, 4,600 with eight).
- */
-const MESSAGES_PER_CONSUMER = 50;
-const MAX_CONSUMERS = 8;
-
-/** One broker consumer and its share of the prefetch, raised by one per eta message it holds. */
-class ConsumerSlot {
-  consumer: Consumer | undefined;
-  private held = 0;
-
-  constructor(private readonly prefetch: number) {}
-
-  holdOne(): void {
-    this.held++;
-    this.consumer?.setPrefetch(this.prefetch + this.held);
-  }
-
-  releaseOne(): void {
-    this.held--;
-    this.consumer?.setPrefetch(this.prefetch + this.held);
-  }
 }
 
 /**
@@ -97,7 +69,7 @@ export class Worker {
     this.hostname = options.hostname ?? `celeriac@${osHostname()}`;
     this.prefetch = this.pool.concurrency * (options.prefetchMultiplier ?? DEFAULT_PREFETCH_MULTIPLIER);
     this.visibilityTimeout = options.visibilityTimeout ?? options.app.visibilityTimeout;
-    this.consumerCount = options.consumers ?? Math.min(MAX_CONSUMERS, Math.max(1, Math.floor(this.prefetch / MESSAGES_PER_CONSUMER)));
+    this.consumerCount = options.consumers ?? consumerCount(this.prefetch);
   }
 
   /** Connects, starts the pool and begins consuming. */
@@ -262,12 +234,12 @@ export class Worker {
     const { name, id } = request.info;
     const runtime = `${Number(seconds.toFixed(6))}s`;
     if (outcome.state === 'SUCCESS') {
-      const children = await this.sendCallbacks(request, outcome.result);
+      const children = await sendCallbacks(this.app, request, outcome.result, this.logger);
       await this.storeState(request, 'SUCCESS', outcome.result, null, children, seconds);
       // Formatting the result costs more than a no-op task: only when the line is written.
       if (this.logger.isEnabled('INFO')) this.logger.info(`Task ${name}[${id}] succeeded in ${runtime}: ${saferepr(outcome.result)}`);
     } else if (outcome.state === 'RETRY') {
-      const unsent = await this.sendRetry(request, outcome.retry);
+      const unsent = await sendRetry(this.app, request, outcome.retry);
       if (unsent) {
         // Without its retry message the task would stay in RETRY forever: it failed.
         await this.storeState(request, 'FAILURE', serializeError(unsent), tracebackOf(unsent), [], seconds);
@@ -278,76 +250,9 @@ export class Worker {
       this.logger.info(`Task ${name}[${id}] retry: Retry ${retryWhen(outcome.retry)}: ${describeException(outcome.exception)}`);
     } else {
       await this.storeState(request, 'FAILURE', outcome.exception, outcome.traceback, [], seconds);
-      this.sendErrbacks(request);
+      sendErrbacks(this.app, request, this.logger);
       const trace = outcome.traceback ? `\n${outcome.traceback}` : '';
       this.logger.error(`Task ${name}[${id}] raised unexpected: ${describeException(outcome.exception)}${trace}`);
-    }
-  }
-
-  /** Callbacks get the result; so does the chain's next task, which carries the rest of the chain. */
-  private async sendCallbacks(request: TaskRequest, result: unknown): Promise<ResultTuple[]> {
-    const { callbacks, chain } = request.decoded.embed;
-    const parent = { id: request.info.id, rootId: request.info.rootId };
-    const sends: Array<() => ReturnType<typeof applySignature>> = (callbacks ?? []).map((signature) => () => applySignature(this.app, signature, [result], parent));
-    if (chain && chain.length > 0) {
-      const rest = chain.slice(0, -1);
-      const next = chain[chain.length - 1]!;
-      sends.push(() => applySignature(this.app, next, [result], parent, rest.length > 0 ? { chain: rest } : {}));
-    }
-    const children: ResultTuple[] = [];
-    for (const send of sends) {
-      try {
-        const sent = send();
-        await sent.sent;
-        children.push(resultTuple(sent.id));
-      } catch (error) {
-        this.logger.error(`Task ${request.info.name}[${request.info.id}]: could not send a callback: ${errorText(error)}`);
-      }
-    }
-    return children;
-  }
-
-  /** Errbacks get the failed task's id, as Celery sends errbacks it cannot call in-process. */
-  private sendErrbacks(request: TaskRequest): void {
-    const parent = { id: request.info.id, rootId: request.info.rootId };
-    for (const signature of request.decoded.embed.errbacks ?? []) {
-      try {
-        applySignature(this.app, signature, [request.info.id], parent);
-      } catch (error) {
-        this.logger.error(`Task ${request.info.name}[${request.info.id}]: could not send an errback: ${errorText(error)}`);
-      }
-    }
-  }
-
-  /**
-   * The same task again: same id, one more retry, later; everything else as the message had it.
-   * Returns the error when the retry could not be sent.
-   */
-  private async sendRetry(request: TaskRequest, plan: RetryPlan): Promise<Error | undefined> {
-    const { headers, embed } = request.decoded;
-    const [timeLimit, softTimeLimit] = headers.timelimit ?? [null, null];
-    const priority = request.delivery.message.properties.priority;
-    try {
-      await this.app.sendTask(request.info.name, plan.args ?? request.info.args, plan.kwargs ?? request.info.kwargs, {
-        taskId: request.info.id,
-        retries: request.info.retries + 1,
-        ...(plan.eta ? { eta: plan.eta } : { countdown: plan.countdownSeconds ?? 0 }),
-        ...(headers.expires ? { expires: headers.expires } : {}),
-        queue: request.info.queue,
-        ...(typeof priority === 'number' ? { priority } : {}),
-        ...(timeLimit === null ? {} : { timeLimit }),
-        ...(softTimeLimit === null ? {} : { softTimeLimit }),
-        ...(embed.callbacks ? { link: embed.callbacks } : {}),
-        ...(embed.errbacks ? { linkError: embed.errbacks } : {}),
-        ...(embed.chain ? { chain: embed.chain } : {}),
-        rootId: request.info.rootId,
-        ...(request.info.parentId ? { parentId: request.info.parentId } : {}),
-        group: request.info.groupId,
-        ignoreResult: headers.ignore_result === true,
-      }).sent;
-      return undefined;
-    } catch (error) {
-      return error instanceof Error ? error : new Error(String(error));
     }
   }
 
