@@ -7,6 +7,7 @@ import type { Logger } from '../util/log.js';
 import type { Celeriac } from '../worker/app.js';
 import { formatBanner } from '../worker/banner.js';
 import { DEFAULT_ASYNC_CONCURRENCY, DEFAULT_BROKER_URL } from '../worker/defaults.js';
+import { errorText } from '../worker/errors.js';
 import { loadApp } from '../worker/load-app.js';
 import { AsyncPool } from '../worker/pools/async-pool.js';
 import { ThreadsPool } from '../worker/pools/threads-pool.js';
@@ -86,7 +87,7 @@ function stopOnSignals(worker: Worker, beat: BeatService | undefined, logger: Lo
             await beat?.stop();
             await worker.stop('warm');
           } catch (error) {
-            logger.error(`worker: shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
+            logger.error(`worker: shutdown failed: ${errorText(error)}`);
           }
           resolve();
         })();

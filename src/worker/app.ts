@@ -16,6 +16,7 @@ import { TaskRouter, type TaskRoutes } from './routes.js';
 import { makeSignature, taskRequest, type SendOptions } from './send-options.js';
 import { Task, type TaskSender } from './task.js';
 import type { TaskContext, TaskFunction, TaskOptions } from './task-types.js';
+import { errorText } from './errors.js';
 
 export interface CeleriacOptions {
   /** A broker URL (redis://, rediss://, sqlite:///path.db) or a Broker; default sqlite:///celeriac.db. */
@@ -123,7 +124,7 @@ export class Celeriac implements TaskSender {
     const message = buildTaskMessage(taskRequest(name, args, kwargs, options, this.router.route(name)), this.clock.now());
     const sent = this.publish(message, options.retry === false ? false : options.retryPolicy ?? {});
     sent.catch((error: unknown) => {
-      this.logger.error(`could not send task ${name}[${message.headers.id}]: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.error(`could not send task ${name}[${message.headers.id}]: ${errorText(error)}`);
     });
     return new AsyncResult<R>(message.headers.id, () => this.resultBackend(), sent);
   }

@@ -93,3 +93,8 @@ export class TaskFailedError extends Error {
     this.name = excType;
   }
 }
+
+/** The message of anything thrown, for log lines. */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

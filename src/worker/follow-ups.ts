@@ -6,6 +6,7 @@ import type { RetryPlan } from './invoke.js';
 import type { TaskRequest } from './request.js';
 import type { AsyncResult } from './result.js';
 import { sendOptionsOfSignature, type SendOptions } from './send-options.js';
+import { errorText } from './errors.js';
 
 /**
  * The messages a finished task leads to, sent as Celery's worker sends them: callbacks and the next
@@ -101,8 +102,4 @@ export async function sendRetry(app: Celeriac, request: TaskRequest, plan: Retry
 
 function parentOf(request: TaskRequest): ParentTask {
   return { id: request.info.id, rootId: request.info.rootId };
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -4,6 +4,7 @@ import { extname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UsageError } from '../errors.js';
 import { isCeleriacApp, type Celeriac } from './app.js';
+import { errorText } from './errors.js';
 
 export interface LoadedApp {
   app: Celeriac;
@@ -26,7 +27,7 @@ export async function loadApp(spec: string, cwd: string = process.cwd()): Promis
   try {
     module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (error) {
-    throw new Error(`-A ${spec}: loading ${file} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new Error(`-A ${spec}: loading ${file} failed: ${errorText(error)}`, { cause: error });
   }
   const app = findApp(module);
   if (!app) throw new UsageError(`-A ${spec}: ${file} exports no Celeriac app (export const app = new Celeriac(...), or export it as default)`);

@@ -9,7 +9,7 @@ import { silentLogger, type Logger } from '../util/log.js';
 import type { Celeriac } from './app.js';
 import { DEFAULT_ASYNC_CONCURRENCY, DEFAULT_PREFETCH_MULTIPLIER } from './defaults.js';
 import { buildMeta, serializeError, tracebackOf, type ExceptionInfo, type ResultTuple } from './backends/meta.js';
-import { TaskRevokedError } from './errors.js';
+import { TaskRevokedError, errorText } from './errors.js';
 import { sendCallbacks, sendErrbacks, sendRetry } from './follow-ups.js';
 import type { Outcome, RetryPlan } from './invoke.js';
 import { ConsumerSlot, consumerCount } from './consumer-slot.js';
@@ -287,10 +287,6 @@ export class Worker {
       this.logger.error(`could not ${action} ${which}: ${errorText(error)}`);
     }
   }
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** `ZeroDivisionError('division by zero')`, as Celery logs exceptions. */

@@ -3,6 +3,7 @@ import { UsageError } from '../../errors.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/log.js';
 import { maskUrl } from '../../util/url.js';
+import { errorText } from '../errors.js';
 import { RedisBackend } from './redis-backend.js';
 import { SqliteBackend } from './sqlite-backend.js';
 import type { ResultBackend } from './types.js';
@@ -28,7 +29,7 @@ function sqlitePath(url: string): string {
     const parsed = parseBrokerUrl(url);
     if (parsed.kind === 'sqlite') return parsed.path;
   } catch (error) {
-    throw new UsageError(`result backend "${maskUrl(url)}": ${error instanceof Error ? error.message : String(error)}`);
+    throw new UsageError(`result backend "${maskUrl(url)}": ${errorText(error)}`);
   }
   throw new UsageError(`result backend "${maskUrl(url)}": expected sqlite:///relative.db or sqlite:////absolute.db`);
 }

@@ -3,7 +3,7 @@
  * over), then runs the tasks it is handed, one at a time, and answers with their outcomes.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { NotRegistered, SoftTimeLimitExceeded } from '../errors.js';
+import { NotRegistered, SoftTimeLimitExceeded, errorText } from '../errors.js';
 import { invokeTask } from '../invoke.js';
 import { loadApp } from '../load-app.js';
 import { failure } from './async-pool.js';
@@ -33,5 +33,5 @@ try {
   });
   reply({ type: 'ready' });
 } catch (error) {
-  reply({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+  reply({ type: 'failed', message: errorText(error) });
 }

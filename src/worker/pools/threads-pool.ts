@@ -1,5 +1,5 @@
 import { Worker as Thread } from 'node:worker_threads';
-import { TimeLimitExceeded } from '../errors.js';
+import { TimeLimitExceeded, errorText } from '../errors.js';
 import type { Outcome } from '../invoke.js';
 import type { TaskRequestInfo } from '../task-types.js';
 import { failure } from './async-pool.js';
@@ -82,7 +82,7 @@ class ThreadSlot {
     const send = (message: ThreadRequest): void => {
       this.ready.then(
         () => { if (this.settle === settle) this.thread?.postMessage(message); },
-        (error: unknown) => { if (this.settle === settle) this.finish(failure(new WorkerLostError(error instanceof Error ? error.message : String(error)))); },
+        (error: unknown) => { if (this.settle === settle) this.finish(failure(new WorkerLostError(errorText(error)))); },
       );
     };
     send({ type: 'run', info });
