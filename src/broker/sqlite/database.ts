@@ -6,17 +6,26 @@ export type SqliteDatabase = Database.Database;
 
 /**
  * Opens (creating if needed) the one SQLite file the embedded broker, beat state, schedule store and run
- * history share, and creates/migrates the broker's tables. WAL lets readers and the one writer work
- * together across processes; busy_timeout makes a writer wait for the lock instead of failing;
- * synchronous=NORMAL is durable across a process crash (kill -9), which is what exactly-once needs.
+ * history share, and creates/migrates the broker's tables.
  */
 export function openSqliteDatabase(path: string): SqliteDatabase {
+  const db = openSqliteFile(path);
+  migrate(db, 'broker', BROKER_MIGRATIONS);
+  return db;
+}
+
+/**
+ * Opens (creating if needed) a celeriac SQLite file with no component's tables, for a component that
+ * migrates only its own (the schedule store in a file of its own). WAL lets readers and the one writer
+ * work together across processes; busy_timeout makes a writer wait for the lock instead of failing;
+ * synchronous=NORMAL is durable across a process crash (kill -9), which is what exactly-once needs.
+ */
+export function openSqliteFile(path: string): SqliteDatabase {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 10000');
   db.pragma('synchronous = NORMAL');
-  migrate(db, 'broker', BROKER_MIGRATIONS);
   return db;
 }
 
