@@ -4,6 +4,8 @@ export interface BeatBannerInfo {
   version: string;
   broker: string;
   schedules: string;
+  /** The schedule store's file. */
+  store?: string;
   state: string;
   timezone: string;
   logfile: string;
@@ -18,6 +20,7 @@ export function formatBeatBanner(info: BeatBannerInfo, now: Date): string {
     'Configuration ->',
     `    . broker -> ${info.broker}`,
     `    . schedules -> ${info.schedules}`,
+    ...(info.store ? [`    . store -> ${info.store}`] : []),
     `    . state -> ${info.state}`,
     `    . timezone -> ${info.timezone}`,
     `    . logfile -> ${info.logfile}`,

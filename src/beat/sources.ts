@@ -29,7 +29,8 @@ interface FileMemory {
  */
 export class ScheduleSources {
   private readonly memory = new Map<string, FileMemory>();
-  private lastGoodEntries: Entry[] = [];
+  /** The files' entries of the last good reading; the store's are always taken as they are now. */
+  private lastGoodFileEntries: Entry[] = [];
 
   constructor(
     readonly paths: string[],
@@ -43,7 +44,7 @@ export class ScheduleSources {
     try {
       files = await listScheduleFiles(this.paths);
     } catch (error) {
-      return { entries: this.lastGoodEntries, errors: [error as ScheduleError] };
+      return { entries: [...this.extraEntries(), ...this.lastGoodFileEntries], errors: [error as ScheduleError] };
     }
     const errors: ScheduleError[] = [];
     const results: ScheduleFileResult[] = [];
@@ -57,8 +58,8 @@ export class ScheduleSources {
 
     const extra: ScheduleFileResult = { file: 'the schedule store', ok: true, entries: this.extraEntries() };
     const merged = mergeScheduleFiles(extra.entries.length > 0 ? [extra, ...results] : results);
-    if (merged.errors.length > 0) return { entries: this.lastGoodEntries, errors: [...errors, ...merged.errors] };
-    this.lastGoodEntries = merged.entries;
+    if (merged.errors.length > 0) return { entries: [...extra.entries, ...this.lastGoodFileEntries], errors: [...errors, ...merged.errors] };
+    this.lastGoodFileEntries = results.flatMap((result) => (result.ok ? result.entries : []));
     return { entries: merged.entries, errors };
   }
 

@@ -5,6 +5,8 @@ import { formatBeatBanner } from '../beat/banner.js';
 import { BeatService, type BeatServiceOptions } from '../beat/service.js';
 import { UsageError } from '../errors.js';
 import { assertZone } from '../schedule/zone.js';
+import { DEFAULT_STORE } from '../store/defaults.js';
+import { storePath } from '../store/location.js';
 import type { Logger } from '../util/log.js';
 import { Pidfile } from '../util/pidfile.js';
 import { maskUrl } from '../util/url.js';
@@ -25,6 +27,7 @@ export async function runBeat(flags: BeatCommandFlags): Promise<void> {
       version: packageVersion(),
       broker: maskUrl(options.brokerUrl),
       schedules: options.schedulePaths.join(', ') || '(none)',
+      store: options.storePath,
       state: stateLocation(options.brokerUrl),
       timezone: options.timezone ?? 'UTC',
       logfile: `${flags.logfile ?? '[stderr]'}@%${logger.level}`,
@@ -50,7 +53,20 @@ export function beatServiceOptions(flags: BeatFlags, logger: Logger): BeatServic
       throw new UsageError(`--timezone: ${(error as Error).message}`);
     }
   }
-  return { brokerUrl: flags.broker ?? DEFAULT_BROKER_URL, schedulePaths, timezone, logger };
+  return {
+    brokerUrl: flags.broker ?? DEFAULT_BROKER_URL,
+    schedulePaths,
+    storePath: storePath(flags.store ?? DEFAULT_STORE),
+    keepRuns: flags.keepRuns === undefined ? undefined : keepRunsFlag(flags.keepRuns),
+    timezone,
+    logger,
+  };
+}
+
+function keepRunsFlag(text: string): number {
+  const keep = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
+  if (!(keep >= 1)) throw new UsageError(`--keep-runs: must be a whole number of at least 1, got "${text}"`);
+  return keep;
 }
 
 function stateLocation(brokerUrl: string): string {

@@ -1,5 +1,6 @@
 /** `celeriac beat`: publish due periodic tasks (cli.md). */
 import { Option, type Command } from 'commander';
+import { DEFAULT_KEEP_RUNS, DEFAULT_STORE } from '../store/defaults.js';
 import { addLogOptions, type LogFlags } from './log-flags.js';
 
 export const DEFAULT_BROKER_URL = 'sqlite:///celeriac.db';
@@ -8,6 +9,8 @@ export const DEFAULT_BROKER_URL = 'sqlite:///celeriac.db';
 export interface BeatFlags {
   broker?: string;
   schedules?: string[];
+  store?: string;
+  keepRuns?: string;
   state?: string;
   timezone?: string;
 }
@@ -21,6 +24,8 @@ export interface BeatCommandFlags extends BeatFlags, LogFlags {
 export function addBeatOptions(command: Command): Command {
   return command
     .addOption(new Option('--schedules <paths...>', 'schedule files or folders (default ./schedules when it exists)').env('CELERIAC_SCHEDULES'))
+    .addOption(new Option('--store <path|url>', `schedule store: a SQLite file path or sqlite:/// URL (default ./${DEFAULT_STORE})`).env('CELERIAC_STORE'))
+    .addOption(new Option('--keep-runs <n>', `runs kept per store entry in the run history (default ${DEFAULT_KEEP_RUNS})`).env('CELERIAC_KEEP_RUNS'))
     .addOption(new Option('-s, --state <path>', 'SQLite file for beat state when the broker cannot hold it (RabbitMQ)').env('CELERIAC_STATE'))
     .addOption(new Option('--timezone <zone>', 'zone of entries that set none (default UTC)').env('CELERIAC_TIMEZONE'));
 }
