@@ -133,7 +133,8 @@ describe('bad files', () => {
     ['list.yaml', '- task: t\n', 'a schedule file must be a mapping with "timezone" and "entries", got a list'],
     ['entries.yaml', 'entries: [a, b]\n', 'field "entries": must be a mapping of entry names to entries, got a list'],
     ['syntax.yaml', 'entries:\n  a: { task: t\n', 'invalid YAML: '],
-    ['dup.yaml', 'entries:\n  a: { task: t, schedule: 1 }\n  a: { task: t, schedule: 2 }\n', 'invalid YAML: Map keys must be unique'],
+    ['dup.yaml', 'entries:\n  a: { task: t, schedule: 1 }\n  a: { task: t, schedule: 2 }\n', 'invalid YAML: duplicate key "a" at line 3'],
+    ['dupfield.yaml', 'entries:\n  a:\n    task: t\n    schedule: 1\n    task: u\n', 'invalid YAML: duplicate key "task" at line 5'],
     ['syntax.json', '{"entries": ', 'invalid JSON: '],
   ])('%s: names the file and what is wrong', async (name, text, expected) => {
     const file = await write(name, text);
