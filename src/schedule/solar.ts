@@ -9,7 +9,8 @@
  * Horizons as in Celery: sunrise/sunset when the upper limb is at -0:34 (refraction), i.e. the
  * centre at -0.833°; twilight when the centre is at -6°, -12°, -18°. solar_noon is the meridian
  * transit, which happens every day (also in polar night, below the horizon), as ephem's
- * next_transit does for Celery.
+ * next_transit does for Celery. (Celery's table gives dusk_astronomical +18°, a typo that would make
+ * "dusk" an afternoon event; we use -18°, as for dawn.)
  */
 import type { SolarEvent, SolarSchedule } from './types.js';
 

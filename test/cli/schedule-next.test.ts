@@ -61,6 +61,12 @@ describe('schedule next: other values', () => {
     expect(JSON.parse(result.stdout)).toEqual(['2025-12-31T23:00:02.500Z', '2025-12-31T23:00:05.000Z', '2025-12-31T23:00:07.500Z']);
   });
 
+  it('needs both day fields in a Celery crontab: a Monday that is the 1st (schedules.md "Days")', async () => {
+    const value = '{crontab: {minute: 0, hour: 0, day_of_month: 1, day_of_week: mon}}';
+    const result = await runCli(['schedule', 'next', '--schedule', value, '--after', '2026-01-01T00:00Z', '--count', '2', '--json']);
+    expect(JSON.parse(result.stdout)).toEqual(['2026-06-01T00:00:00.000Z', '2027-02-01T00:00:00.000Z']);
+  });
+
   it('prints fewer runs when the schedule ends (clocked)', async () => {
     const result = await runCli(['schedule', 'next', '--schedule', '{clocked: "2026-12-24T18:00:00+01:00"}', '--after', '2026-01-01T00:00:00Z', '--json']);
     expect(result.status).toBe(0);
