@@ -1,5 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Broker, Consumer, Delivery } from '../../src/broker/interfaces.js';
@@ -9,6 +7,7 @@ import { buildTaskMessage } from '../../src/protocol/build.js';
 import { redisQueueList } from '../../src/protocol/redis-envelope.js';
 import { ManualClock } from '../../src/util/clock.js';
 import { REDIS_HOST, REDIS_PORT, redisRequirement, redisServerBinaryRequirement, requireServices } from '../helpers/services.js';
+import { RedisServer } from '../helpers/redis-server.js';
 import { waitFor } from './conformance.js';
 
 const URL = `redis://${REDIS_HOST}:${REDIS_PORT}/1`;
@@ -123,29 +122,12 @@ describe.runIf(hasRedis)('RedisBroker keeps kombu\'s keys, so Python workers can
 });
 
 describe.runIf(hasRedis && requireServices('redis broker reconnect', [redisServerBinaryRequirement()]))('RedisBroker across a Redis restart', () => {
-  let port = 0;
-  let server: ChildProcess | undefined;
-
-  async function startRedis(): Promise<void> {
-    server = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    await waitForPort(port);
-  }
-
-  async function stopRedis(): Promise<void> {
-    const s = server;
-    server = undefined;
-    if (!s || s.exitCode !== null) return;
-    await new Promise<void>((resolve) => { s.once('exit', () => resolve()); s.kill('SIGKILL'); });
-  }
-
-  beforeAll(async () => {
-    port = await freePort();
-    await startRedis();
-  });
-  afterAll(stopRedis);
+  let server: RedisServer;
+  beforeAll(async () => { server = await RedisServer.start({ aof: false }); });
+  afterAll(() => server.stop());
 
   it('keeps consuming once Redis is back', async () => {
-    const url = `redis://127.0.0.1:${port}/0`;
+    const url = server.url(0);
     const clock = new ManualClock(Date.UTC(2030, 0, 1));
     const consumerBroker = new RedisBroker(url, url, { clock });
     const received: Delivery[] = [];
@@ -154,9 +136,9 @@ describe.runIf(hasRedis && requireServices('redis broker reconnect', [redisServe
     try {
       await publisher.publish(buildTaskMessage({ task: 't', queue: 'restart', id: 'before' }, clock.now()));
       await waitFor(() => received.length === 1, 'the message before the restart');
-      await stopRedis();
+      await server.kill();
       await settle(300);
-      await startRedis();
+      await server.restart();
       await publisher.publish(buildTaskMessage({ task: 't', queue: 'restart', id: 'after' }, clock.now()));
       await waitFor(() => received.length === 2, 'the message after the restart', 10_000);
       expect(received.map((d) => d.message.headers.id)).toEqual(['before', 'after']);
@@ -167,25 +149,3 @@ describe.runIf(hasRedis && requireServices('redis broker reconnect', [redisServe
     }
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      srv.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-async function waitForPort(port: number): Promise<void> {
-  const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => 50, maxRetriesPerRequest: null });
-  probe.on('error', () => {});
-  try {
-    await probe.connect().catch(() => undefined);
-    await probe.ping();
-  } finally {
-    probe.disconnect();
-  }
-}
