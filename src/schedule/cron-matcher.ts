@@ -23,9 +23,8 @@ const SEARCH_YEARS = 400;
 const LAST_YEAR = 275759;
 
 /**
- * Where each field's next-value table starts in one shared Int8Array (one allocation per matcher:
- * compiling 100,000 schedules is dominated by allocation and GC). table[v] is the smallest
- * matching value ≥ v, or -1; each table has one more slot than values, holding -1.
+ * Where each field's next-value table starts in the matcher's one Int8Array. table[v] is the
+ * smallest matching value ≥ v, or -1; each table has one more slot than values, holding -1.
  */
 const SECONDS_AT = 0;
 const MINUTES_AT = SECONDS_AT + 61;
@@ -85,7 +84,7 @@ export class CronMatcher {
     while (year <= lastYear) {
       const matchingMonth = this.next[MONTHS_AT + month]!;
       if (matchingMonth !== month) {
-        // The rest of this year has no matching month: start at the first one next year.
+        // On to the next matching month: next year's first when none is left this year.
         if (matchingMonth < 0) year += 1;
         month = matchingMonth < 0 ? this.next[MONTHS_AT + 1]! : matchingMonth;
         day = 1;

@@ -26,7 +26,9 @@ export function nextCron(schedule: CronSchedule, afterMs: number): number | null
  */
 function nextFixedTime(matcher: CronMatcher, zone: ZoneRules, afterMs: number): number | null {
   const span = zone.spanAt(afterMs);
-  // The clock showed at most (instant + MAX_OFFSET_MS), so only changes this recent matter.
+  // The first wall time the clock has not shown by afterMs: just past its reading then, or past
+  // its reading before a backward change (older changes cannot matter: offsets are within
+  // MAX_OFFSET_MS of zero, so no change repeats wall times shown 2 × MAX_OFFSET_MS before).
   let notYetShown = afterMs + span.offsetMs + 1;
   for (let change = span.start; change > afterMs - 2 * MAX_OFFSET_MS; ) {
     const before = zone.spanAt(change - 1);

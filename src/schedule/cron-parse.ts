@@ -38,7 +38,6 @@ const MACROS: Readonly<Record<string, string>> = {
 /** `?` (Quartz's "no specific value") has been replaced by `*` before fields are read. */
 const CRON_STRING: FieldListOptions = { wrapRanges: false };
 
-
 /** Parses cron text: five fields, six with seconds first, or a macro (`@daily`). */
 export function parseCronText(text: string): CompiledCron {
   const trimmed = text.trim().toLowerCase();

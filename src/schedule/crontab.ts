@@ -22,8 +22,8 @@ import {
 import { assertZone } from './zone.js';
 
 const CRONTAB_FIELDS = {
-  minute: { ...MINUTE, label: 'minute' },
-  hour: { ...HOUR, label: 'hour' },
+  minute: MINUTE,
+  hour: HOUR,
   day_of_month: { ...DAY_OF_MONTH, label: 'day_of_month' },
   month_of_year: { ...MONTH, label: 'month_of_year' },
   day_of_week: { ...DAY_OF_WEEK, label: 'day_of_week' },

@@ -352,12 +352,12 @@ function recordCoverage(zone: string, after: number, run: number, reference: Ref
 }
 
 describe('nextCron agrees with the brute-force reference', () => {
-  // About 8 s on an idle core; the timeout leaves room for a busy machine.
+  // About 12 s on this 2-core machine; the timeout leaves room for a busy one.
   it('on random schedules around clock changes in 20 zones, 2000-2037', { timeout: 120_000 }, () => {
-    fc.assert(fc.property(caseArbitrary, checkCase), { numRuns: 700 });
+    fc.assert(fc.property(caseArbitrary, checkCase), { numRuns: 1000 });
     console.log('property coverage', coverage);
-    expect(coverage.atForwardJump).toBeGreaterThan(10);
-    expect(coverage.repeatedWallTime).toBeGreaterThan(10);
-    expect(coverage.fixedPastRepeat).toBeGreaterThan(10);
+    expect(coverage.atForwardJump).toBeGreaterThan(15);
+    expect(coverage.repeatedWallTime).toBeGreaterThan(15);
+    expect(coverage.fixedPastRepeat).toBeGreaterThan(15);
   });
 });
