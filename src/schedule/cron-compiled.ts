@@ -11,7 +11,8 @@ import { matcherFor } from './cron-matcher.js';
 
 export type CompiledCron = Pick<CronSchedule, 'syntax' | 'expression' | 'fixedTime' | 'fields'>;
 
-const compiledTexts = new BoundedCache<CompiledCron>(10_000);
+/** Under 1 KB each (field lists are shared too), so at most some 20 MB. */
+const compiledTexts = new BoundedCache<CompiledCron>(20_000);
 
 /** `compile()`'s result for `key` (the syntax and text), computed once while remembered. */
 export function compiledOnce(key: string, compile: () => CompiledCron): CompiledCron {

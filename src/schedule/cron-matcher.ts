@@ -38,8 +38,12 @@ export class CronMatcher {
   private readonly firstMinute: number;
   /** Seconds of the day of the first matching time. */
   private readonly firstTimeOfDay: number;
-  /** Matching days (bit d-1 for day d), by month length (28-31) and the weekday of the 1st. */
-  private readonly dayMasks: Int32Array;
+  /** Matching days (bit d-1 for day d), by month length (28-31) and the weekday of the 1st; -1 until needed. */
+  private readonly dayMasks = new Int32Array(4 * 7).fill(-1);
+  private readonly either: boolean;
+  /** Bit d-1 for each plain day of the month d; bit w for each plain weekday w. */
+  private readonly plainDays: number;
+  private readonly plainWeekdays: number;
 
   constructor(
     private readonly fields: CronFields,
@@ -53,7 +57,13 @@ export class CronMatcher {
     this.firstSecond = fields.seconds[0]!;
     this.firstMinute = fields.minutes[0]!;
     this.firstTimeOfDay = fields.hours[0]! * 3600 + this.firstMinute * 60 + this.firstSecond;
-    this.dayMasks = this.computeDayMasks(dayRule);
+    this.either = dayRule === 'either' && fields.dayOfMonthRestricted && fields.dayOfWeekRestricted;
+    let plainDays = 0;
+    for (const day of fields.daysOfMonth) plainDays |= 1 << (day - 1);
+    this.plainDays = plainDays;
+    let plainWeekdays = 0;
+    for (const weekday of fields.daysOfWeek) plainWeekdays |= 1 << weekday;
+    this.plainWeekdays = plainWeekdays;
   }
 
   /**
@@ -64,7 +74,7 @@ export class CronMatcher {
     for (const month of this.fields.months) {
       for (let length = month === 2 ? 28 : maxDaysInMonth(month); length <= maxDaysInMonth(month); length++) {
         for (let firstWeekday = 0; firstWeekday < 7; firstWeekday++) {
-          if (this.dayMasks[dayMaskIndex(length, firstWeekday)] !== 0) return true;
+          if (this.dayMask(length, firstWeekday) !== 0) return true;
         }
       }
     }
@@ -94,7 +104,7 @@ export class CronMatcher {
       const firstDays = daysFromCivil(year, month, 1);
       const length = daysInMonth(year, month);
       // Days from `day` on that match; at most two are needed: today may have no time left.
-      let days = this.dayMasks[dayMaskIndex(length, weekdayOfDays(firstDays))]! & ~((1 << (day - 1)) - 1);
+      let days = this.dayMask(length, weekdayOfDays(firstDays)) & ~((1 << (day - 1)) - 1);
       while (days !== 0) {
         const matchDay = 32 - Math.clz32(days & -days);
         const time = matchDay === day ? this.nextTimeOfDay(secondOfDay) : this.firstTimeOfDay;
@@ -131,35 +141,33 @@ export class CronMatcher {
     return laterHour < 0 ? -1 : laterHour * 3600 + firstMinute * 60 + firstSecond;
   }
 
-  /** For each month length and weekday of the 1st: the matching days (bit d-1 for day d). */
-  private computeDayMasks(dayRule: DayRule): Int32Array {
-    const f = this.fields;
-    const either = dayRule === 'either' && f.dayOfMonthRestricted && f.dayOfWeekRestricted;
-    let plainDays = 0;
-    for (const day of f.daysOfMonth) plainDays |= 1 << (day - 1);
-    let plainWeekdays = 0;
-    for (const weekday of f.daysOfWeek) plainWeekdays |= 1 << weekday;
-    const masks = new Int32Array(4 * 7);
-    for (let firstWeekday = 0; firstWeekday < 7; firstWeekday++) {
-      let weekdayDays = 0;
-      for (let day = 1; day <= 31; day++) {
-        if (plainWeekdays & (1 << weekdayOf(day, firstWeekday))) weekdayDays |= 1 << (day - 1);
-      }
-      for (let length = 28; length <= 31; length++) {
-        const lastWeekday = weekdayOf(length, firstWeekday);
-        let byMonthDay = plainDays & monthBits(length);
-        for (const offset of f.lastDayOffsets) byMonthDay |= dayBit(length - offset, length);
-        for (const day of f.nearestWeekdays) {
-          if (day <= length) byMonthDay |= dayBit(nearestWeekday(day, length, weekdayOf(day, firstWeekday)), length);
-        }
-        if (f.lastWeekdayOfMonth) byMonthDay |= dayBit(nearestWeekday(length, length, lastWeekday), length);
-        let byWeekday = weekdayDays & monthBits(length);
-        for (const weekday of f.lastWeekdays) byWeekday |= dayBit(length - ((lastWeekday - weekday + 7) % 7), length);
-        for (const [weekday, n] of f.nthWeekdays) byWeekday |= dayBit(1 + ((weekday - firstWeekday + 7) % 7) + 7 * (n - 1), length);
-        masks[dayMaskIndex(length, firstWeekday)] = either ? byMonthDay | byWeekday : byMonthDay & byWeekday;
-      }
+  /** The matching days of a month of `length` days whose 1st is `firstWeekday` (bit d-1 for day d). */
+  private dayMask(length: number, firstWeekday: number): number {
+    const index = (length - 28) * 7 + firstWeekday;
+    let mask = this.dayMasks[index]!;
+    if (mask < 0) {
+      mask = this.computeDayMask(length, firstWeekday);
+      this.dayMasks[index] = mask;
     }
-    return masks;
+    return mask;
+  }
+
+  private computeDayMask(length: number, firstWeekday: number): number {
+    const f = this.fields;
+    const lastWeekday = weekdayOf(length, firstWeekday);
+    let byMonthDay = this.plainDays & monthBits(length);
+    for (const offset of f.lastDayOffsets) byMonthDay |= dayBit(length - offset, length);
+    for (const day of f.nearestWeekdays) {
+      if (day <= length) byMonthDay |= dayBit(nearestWeekday(day, length, weekdayOf(day, firstWeekday)), length);
+    }
+    if (f.lastWeekdayOfMonth) byMonthDay |= dayBit(nearestWeekday(length, length, lastWeekday), length);
+    let byWeekday = 0;
+    for (let day = 1; day <= length; day++) {
+      if (this.plainWeekdays & (1 << weekdayOf(day, firstWeekday))) byWeekday |= 1 << (day - 1);
+    }
+    for (const weekday of f.lastWeekdays) byWeekday |= dayBit(length - ((lastWeekday - weekday + 7) % 7), length);
+    for (const [weekday, n] of f.nthWeekdays) byWeekday |= dayBit(1 + ((weekday - firstWeekday + 7) % 7) + 7 * (n - 1), length);
+    return this.either ? byMonthDay | byWeekday : byMonthDay & byWeekday;
   }
 }
 
@@ -175,10 +183,6 @@ function monthBits(length: number): number {
 /** The bit of `day`, or nothing when the month has no such day. */
 function dayBit(day: number, length: number): number {
   return day >= 1 && day <= length ? 1 << (day - 1) : 0;
-}
-
-function dayMaskIndex(length: number, firstWeekday: number): number {
-  return (length - 28) * 7 + firstWeekday;
 }
 
 /**
