@@ -26,6 +26,11 @@ export class OutstandingDeliveries {
     return this.count;
   }
 
+  /** How many more deliveries fit now (Infinity when there is no limit). */
+  get room(): number {
+    return this.limit === 0 ? Infinity : Math.max(0, this.limit - this.count);
+  }
+
   /** Whether another delivery fits, counting `pending` ones being prepared but not yet tracked. */
   hasRoom(pending = 0): boolean {
     return this.limit === 0 || this.count + pending < this.limit;
