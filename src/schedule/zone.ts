@@ -8,19 +8,31 @@ import { IANAZone } from 'luxon';
 import { ScheduleError } from '../errors.js';
 import { DAY_MS, SECOND_MS } from './cron-calendar.js';
 
-const canonicalNames = new Map<string, string>();
+const displayNames = new Map<string, string>();
 
-/** The canonical IANA name of `zone` (`utc` → `UTC`, `US/Eastern` → `America/New_York`), or a ScheduleError. */
+/**
+ * The zone's name as users should see it, or a ScheduleError for an unknown zone. The name is kept as
+ * written (`US/Eastern` stays a valid IANA link), with its case fixed (`america/new_york` →
+ * `America/New_York`) and every spelling of UTC as `UTC`. It is not replaced by Intl's canonical name:
+ * Node 20's ICU still calls zones by names IANA retired (`Asia/Kathmandu` → `Asia/Katmandu`,
+ * `Europe/Kyiv` → `Europe/Kiev`), which users would not recognise.
+ */
 export function assertZone(zone: string): string {
-  const known = canonicalNames.get(zone);
+  const known = displayNames.get(zone);
   if (known !== undefined) return known;
   // Newer Intl versions also take offsets like "+01:00"; schedules name IANA zones only.
   if (!IANAZone.isValidZone(zone) || /^[+-]/.test(zone)) {
     throw new ScheduleError(`unknown time zone "${zone}" (use an IANA name such as Europe/Stockholm or UTC)`);
   }
-  const canonical = new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
-  canonicalNames.set(zone, canonical);
-  return canonical;
+  const canonical = canonicalZone(zone);
+  const display = canonical === 'UTC' || canonical.toLowerCase() === zone.toLowerCase() ? canonical : zone;
+  displayNames.set(zone, display);
+  return display;
+}
+
+/** Intl's canonical name: one key for every spelling of a zone. */
+function canonicalZone(zone: string): string {
+  return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
 }
 
 /** A stretch of time [start, end) during which the zone's UTC offset does not change. */
@@ -55,7 +67,7 @@ export class ZoneRules {
 
   /** The (cached) rules of a zone, by any name assertZone accepts. */
   static of(zone: string): ZoneRules {
-    const name = assertZone(zone);
+    const name = canonicalZone(assertZone(zone));
     let rules = ZoneRules.byZone.get(name);
     if (rules === undefined) {
       const zone = IANAZone.create(name);

@@ -125,8 +125,10 @@ describe('compileCron: field syntax', () => {
     expect(fixed('@hourly')).toBe(false);
   });
 
-  it('resolves the zone to its canonical name', () => {
-    expect(compileCron('0 0 * * *', 'us/eastern').timezone).toBe('America/New_York');
+  it('names the zone as written, with its case fixed', () => {
+    expect(compileCron('0 0 * * *', 'america/new_york').timezone).toBe('America/New_York');
+    expect(compileCron('0 0 * * *', 'US/Eastern').timezone).toBe('US/Eastern');
+    expect(compileCron('0 0 * * *', 'Asia/Kathmandu').timezone).toBe('Asia/Kathmandu');
     expect(compileCron('0 0 * * *', 'utc').timezone).toBe('UTC');
   });
 });

@@ -11,7 +11,9 @@ describe('assertZone', () => {
   it('returns the canonical IANA name', () => {
     expect(assertZone('Europe/Stockholm')).toBe('Europe/Stockholm');
     expect(assertZone('america/new_york')).toBe('America/New_York');
-    expect(assertZone('US/Eastern')).toBe('America/New_York');
+    expect(assertZone('US/Eastern')).toBe('US/Eastern');
+    expect(assertZone('Asia/Kathmandu')).toBe('Asia/Kathmandu');
+    expect(assertZone('Europe/Kyiv')).toBe('Europe/Kyiv');
     expect(assertZone('utc')).toBe('UTC');
     expect(assertZone('Etc/UTC')).toBe('UTC');
     expect(assertZone('Etc/GMT+5')).toBe('Etc/GMT+5');
