@@ -1,12 +1,13 @@
 import { Redis } from 'ioredis';
-import { UsageError } from '../../errors.js';
-import { parseBrokerUrl } from '../../broker/create.js';
+import { resolve } from 'node:path';
+import { createBroker, parseBrokerUrl } from '../../broker/create.js';
 import { openSqliteDatabase } from '../../broker/sqlite/database.js';
 import { insertMessages } from '../../broker/sqlite/queue-table.js';
 import { redisBindingKey, redisBindingMember, redisQueueList, toRedisEnvelope } from '../../protocol/redis-envelope.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/log.js';
 import type { BeatStateBackend } from '../interfaces.js';
+import { OutboxRelay } from './outbox.js';
 import { RedisBeatState } from './redis-state.js';
 import { SqliteBeatState } from './sqlite-state.js';
 
@@ -14,18 +15,24 @@ export interface OpenBeatStateOptions {
   clock: Clock;
   logger: Logger;
   cwd?: string;
+  /** The SQLite file for state when the broker cannot hold it (RabbitMQ); default ./celeriac.db. */
+  statePath?: string;
 }
+
+export const DEFAULT_STATE_PATH = 'celeriac.db';
 
 /**
  * Beat state lives with the queue (cli.md "Where beat state lives"): in Redis for a Redis broker, in
  * the broker's SQLite file for the embedded broker, so a claim and its enqueue are one atomic step.
+ * RabbitMQ cannot join a transaction: state and an outbox of claimed messages live in the --state
+ * SQLite file, and a relay publishes the outbox with confirms (outbox.ts).
  */
 export async function openBeatState(brokerUrl: string, options: OpenBeatStateOptions): Promise<BeatStateBackend> {
   const url = parseBrokerUrl(brokerUrl, options.cwd);
   switch (url.kind) {
     case 'sqlite': {
       const db = openSqliteDatabase(url.path);
-      return new SqliteBeatState(db, (messages) => insertMessages(db, messages, options.clock.now()), url.displayUrl, () => db.close());
+      return new SqliteBeatState(db, (messages) => insertMessages(db, messages, options.clock.now()), url.displayUrl, () => { db.close(); });
     }
     case 'redis': {
       const redis = new Redis(url.url, {
@@ -41,8 +48,20 @@ export async function openBeatState(brokerUrl: string, options: OpenBeatStateOpt
       await connectWithRetry(redis, url.displayUrl, options.logger);
       return new RedisBeatState(redis, placeOnRedis, url.displayUrl);
     }
-    case 'amqp':
-      throw new UsageError(`broker URL ${url.displayUrl}: beat on RabbitMQ is not supported yet (use redis:// or sqlite:///)`);
+    case 'amqp': {
+      const statePath = resolve(options.cwd ?? process.cwd(), options.statePath ?? DEFAULT_STATE_PATH);
+      const broker = createBroker(brokerUrl, { clock: options.clock, logger: options.logger, cwd: options.cwd });
+      await broker.connect();
+      options.logger.info(`Connected to ${url.displayUrl}`);
+      const db = openSqliteDatabase(statePath);
+      const relay = new OutboxRelay(db, broker, options.clock, options.logger);
+      relay.wake(); // what a crash left in the outbox goes first
+      return new SqliteBeatState(db, relay.enqueue, `${url.displayUrl} (state in ${statePath})`, async () => {
+        await relay.stop();
+        await broker.close();
+        db.close();
+      });
+    }
   }
 }
 

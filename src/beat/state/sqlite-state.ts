@@ -46,8 +46,8 @@ export class SqliteBeatState implements BeatStateBackend {
     private readonly db: Database,
     private readonly enqueue: TransactionalEnqueue,
     readonly description: string,
-    /** Closes the database when beat owns it. */
-    private readonly onClose: () => void = () => {},
+    /** Closes the database (and whatever else) when beat owns it. */
+    private readonly onClose: () => unknown = () => {},
   ) {
     migrate(db, 'beat', BEAT_MIGRATIONS);
     this.select = db.prepare('SELECT * FROM beat_state WHERE name = ?');
@@ -94,7 +94,7 @@ export class SqliteBeatState implements BeatStateBackend {
   }
 
   async close(): Promise<void> {
-    this.onClose();
+    await this.onClose();
   }
 }
 
