@@ -1,4 +1,4 @@
-import { appendFileSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR' | 'CRITICAL';
 
@@ -21,14 +21,73 @@ export interface LoggerOptions {
   sink?: (line: string) => void;
 }
 
+/**
+ * Where a process's lines go: a log file (opened once, appended to) or stderr. Lines logged by one
+ * stretch of synchronous work are joined and written with one call right after it (a microtask):
+ * beat logs a line per dispatch, and a write per line (appendFileSync: open, write, close) cost
+ * more than the dispatch itself at 10k dispatches a second. What is pending is written when the
+ * process exits.
+ */
+class LineWriter {
+  private static readonly byTarget = new Map<string, LineWriter>();
+  private pending: string[] = [];
+  private fd: number | null = null;
+
+  /** The one writer of a file ('' for stderr), shared by every logger writing there. */
+  static for(file: string | undefined): LineWriter {
+    const target = file ?? '';
+    let writer = LineWriter.byTarget.get(target);
+    if (!writer) {
+      if (LineWriter.byTarget.size === 0) process.once('exit', () => { for (const w of LineWriter.byTarget.values()) w.flush(); });
+      writer = new LineWriter(target);
+      LineWriter.byTarget.set(target, writer);
+    }
+    return writer;
+  }
+
+  private constructor(private readonly file: string) {}
+
+  write(line: string): void {
+    if (this.pending.push(line) === 1) queueMicrotask(() => this.flush());
+  }
+
+  flush(): void {
+    if (this.pending.length === 0) return;
+    const text = this.pending.join('');
+    this.pending = [];
+    if (this.file === '') {
+      process.stderr.write(text);
+      return;
+    }
+    try {
+      this.fd ??= openSync(this.file, 'a');
+      writeSync(this.fd, text);
+    } catch (error) {
+      // A full disk or a removed folder must not stop beat or a worker: say so, and open afresh next time.
+      if (this.fd !== null) closeSync(this.fd);
+      this.fd = null;
+      process.stderr.write(`celeriac: cannot write the log file ${this.file}: ${(error as Error).message}\n${text}`);
+    }
+  }
+}
+
 /** Lines formatted like Celery's: `[2026-01-01 12:00:00,000: INFO/MainProcess] message`. */
 export class Logger {
   readonly level: LogLevel;
   private readonly threshold: number;
+  private readonly write: (line: string) => void;
+  /** The timestamp of the last line, reused while the millisecond is the same (a burst logs thousands per ms). */
+  private stampMs = NaN;
+  private stamp = '';
 
   constructor(private readonly options: LoggerOptions = {}) {
     this.level = options.level ?? 'INFO';
     this.threshold = LEVELS[this.level];
+    if (options.sink) this.write = options.sink;
+    else {
+      const writer = LineWriter.for(options.file);
+      this.write = (line) => writer.write(line);
+    }
   }
 
   child(processName: string): Logger {
@@ -47,10 +106,12 @@ export class Logger {
 
   log(level: LogLevel, message: string): void {
     if (LEVELS[level] < this.threshold) return;
-    const line = `[${formatLogTime(new Date())}: ${level}/${this.options.processName ?? 'MainProcess'}] ${message}\n`;
-    if (this.options.sink) this.options.sink(line);
-    else if (this.options.file) appendFileSync(this.options.file, line);
-    else process.stderr.write(line);
+    const nowMs = Date.now();
+    if (nowMs !== this.stampMs) {
+      this.stampMs = nowMs;
+      this.stamp = formatLogTime(new Date(nowMs));
+    }
+    this.write(`[${this.stamp}: ${level}/${this.options.processName ?? 'MainProcess'}] ${message}\n`);
   }
 }
 
