@@ -80,18 +80,26 @@ function base64Of(body: Buffer): string {
 
 /** The JSON kombu pushes onto the list: body base64, properties with delivery_info and a fresh delivery_tag. */
 export function toRedisEnvelope(message: TaskMessage, deliveryTag: string = uuid4()): string {
-  return JSON.stringify({
-    body: base64Of(message.body),
-    'content-encoding': message.contentEncoding,
-    'content-type': message.contentType,
-    headers: message.headers,
-    properties: {
-      ...message.properties,
-      delivery_info: { exchange: message.route.exchange, routing_key: message.route.routingKey },
+  const { properties, route } = message;
+  let propertiesJson: string;
+  if ('delivery_info' in properties || 'body_encoding' in properties || 'delivery_tag' in properties) {
+    // Keys the message already has keep their place, as in kombu's dict update.
+    propertiesJson = JSON.stringify({
+      ...properties,
+      delivery_info: { exchange: route.exchange, routing_key: route.routingKey },
       body_encoding: 'base64',
       delivery_tag: deliveryTag,
-    },
-  });
+    });
+  } else {
+    // The same text as stringifying that merged copy, faster: V8 serialises an object built by
+    // spreading and then extending much more slowly than the plain parts, and every message pays it.
+    const own = JSON.stringify(properties);
+    const added = `"delivery_info":{"exchange":${JSON.stringify(route.exchange)},"routing_key":${JSON.stringify(route.routingKey)}},`
+      + `"body_encoding":"base64","delivery_tag":${JSON.stringify(deliveryTag)}}`;
+    propertiesJson = own === '{}' ? `{${added}` : `${own.slice(0, -1)},${added}`;
+  }
+  return `{"body":${JSON.stringify(base64Of(message.body))},"content-encoding":${JSON.stringify(message.contentEncoding)},`
+    + `"content-type":${JSON.stringify(message.contentType)},"headers":${JSON.stringify(message.headers)},"properties":${propertiesJson}}`;
 }
 
 /** Reads an envelope taken off `queue`'s lists. Throws MessageDecodeError when it is not one. */

@@ -46,6 +46,22 @@ describe('kombu Redis layout', () => {
     expect(envelope.body).toBe(message.body.toString('base64'));
   });
 
+  it('adds the transport properties as kombu updates the dict: after the message\'s own, or in place when present', () => {
+    const message = buildTaskMessage({ task: 'tasks.add', args: ['ü', 1], queue: 'q', exchange: 'ex', routingKey: 'rk', priority: 5, expires: 30 }, 0);
+    const merged = (properties: object) => JSON.stringify({
+      body: message.body.toString('base64'),
+      'content-encoding': message.contentEncoding,
+      'content-type': message.contentType,
+      headers: message.headers,
+      properties: { ...properties, delivery_info: { exchange: 'ex', routing_key: 'rk' }, body_encoding: 'base64', delivery_tag: 'tag' },
+    });
+    expect(toRedisEnvelope(message, 'tag')).toBe(merged(message.properties));
+    const redelivered = { ...message.properties, delivery_tag: 'old', body_encoding: 'utf-8' };
+    expect(toRedisEnvelope({ ...message, properties: redelivered }, 'tag')).toBe(merged(redelivered));
+    const bare = {} as typeof message.properties;
+    expect(toRedisEnvelope({ ...message, properties: bare }, 'tag')).toBe(merged(bare));
+  });
+
   it('reads envelopes back with the raw text kept for dead-lettering', () => {
     const raw = recorded('tasks.add').raw;
     const received = fromRedisEnvelope(raw, 'celery');
