@@ -97,6 +97,18 @@ export function beatStateConformance(name: string, makeHarness: () => Promise<St
       expect(await harness.enqueuedIds()).toEqual(['a-2000']);
     });
 
+    it('settles two claims of one entry in one batch in order: the second stands only if planned from the first', async () => {
+      await harness.backend.register([{ name: 'a', fingerprint: 'f', enabled: true }], 1000);
+      const outcomes = await harness.backend.claim([
+        { name: 'a', expectedLastRunMs: null, lastRunMs: 2000, messages: [fakeMessage('a-2000')] },
+        { name: 'a', expectedLastRunMs: 2000, lastRunMs: 3000, messages: [fakeMessage('a-3000')] },
+        { name: 'a', expectedLastRunMs: 2000, lastRunMs: 3000, messages: [fakeMessage('a-3000-again')] },
+      ]);
+      expect(outcomes).toEqual([{ ok: true }, { ok: true }, { ok: false, current: expect.objectContaining({ lastRunMs: 3000, runs: 2 }) }]);
+      expect(await harness.enqueuedIds()).toEqual(['a-2000', 'a-3000']);
+      expect((await harness.backend.read(['a'])).get('a')).toMatchObject({ lastRunMs: 3000, runs: 2 });
+    });
+
     it('registers many entries in one call', async () => {
       const registrations = Array.from({ length: 12_000 }, (_, i) => ({ name: `e${i}`, fingerprint: 'f', enabled: true }));
       const states = await harness.backend.register(registrations, 42);

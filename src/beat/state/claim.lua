@@ -2,35 +2,82 @@
 -- if its stored last run is still what the beat planned from, so no occurrence is sent twice, by
 -- this beat after a crash or by another beat sharing the state.
 -- KEYS[1] = meta hash, KEYS[2] = last-run hash, KEYS[3] = runs hash
--- ARGV: per claim: name, expected last run ("" = none yet), new last run, message count n,
---       then n times: kombu binding set key, binding member, priority list key, envelope JSON
+-- ARGV[1] = number of routes R, then R times: priority list key, kombu binding set key, binding member;
+--   then per claim: name, expected last run ("" = none yet), new last run, message count n,
+--   then n times: route number (1..R), envelope JSON.
 -- Binding and list keys come in ARGV, not KEYS: fine on one Redis, not on Redis Cluster.
--- Returns per claim: { "OK" } or { "CONFLICT", meta or "", last run or "", runs or "0" } (flattened, 4 slots each).
-local result = {}
-local i = 1
+-- Returns the refused claims only, 4 slots each: claim number (1-based), meta or "", last run or "", runs or "0".
+--
+-- A batch's reads and writes are grouped (one HMGET per hash, one HSET, one SADD per binding, one
+-- LPUSH per list) instead of six calls per message: at a 100k burst the calls were most of
+-- Redis's time. Each list still receives its messages in claim order.
+local CHUNK = 1000 -- below Lua's unpack() limit
+
+local function call_chunked(command, key, items)
+  for first = 1, #items, CHUNK do
+    redis.call(command, key, unpack(items, first, math.min(first + CHUNK - 1, #items)))
+  end
+end
+
+local routeCount = tonumber(ARGV[1])
+local claimsFrom = 2 + routeCount * 3
+
+local names, starts = {}, {}
+local i = claimsFrom
 while i <= #ARGV do
-  local name, expected, last, count = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3])
-  i = i + 4
-  local current = redis.call('HGET', KEYS[2], name) or ''
+  names[#names + 1] = ARGV[i]
+  starts[#starts + 1] = i
+  i = i + 4 + tonumber(ARGV[i + 3]) * 2
+end
+
+local metas, lasts = {}, {}
+for first = 1, #names, CHUNK do
+  local last = math.min(first + CHUNK - 1, #names)
+  local m = redis.call('HMGET', KEYS[1], unpack(names, first, last))
+  local l = redis.call('HMGET', KEYS[2], unpack(names, first, last))
+  for k = 1, #m do
+    metas[first + k - 1] = m[k]
+    lasts[first + k - 1] = l[k]
+  end
+end
+
+local result = {}
+local claimedLast = {} -- name -> last run stored by an earlier claim of this batch
+local lastRunPairs = {}
+local routeUsed = {}
+local listMessages, listOrder = {}, {} -- list key -> envelopes in claim order; lists in order of first use
+for c = 1, #names do
+  local name, start = names[c], starts[c]
+  local expected, last, count = ARGV[start + 1], ARGV[start + 2], tonumber(ARGV[start + 3])
+  local current = claimedLast[name] or lasts[c] or ''
   -- An entry without meta was never registered here (or Redis lost it): the beat must register again.
-  if current == expected and redis.call('HEXISTS', KEYS[1], name) == 1 then
-    redis.call('HSET', KEYS[2], name, last)
+  if current == expected and metas[c] then
+    claimedLast[name] = last
+    lastRunPairs[#lastRunPairs + 1] = name
+    lastRunPairs[#lastRunPairs + 1] = last
     if count > 0 then redis.call('HINCRBY', KEYS[3], name, count) end
     for m = 0, count - 1 do
-      local base = i + m * 4
-      redis.call('SADD', ARGV[base], ARGV[base + 1])
-      redis.call('LPUSH', ARGV[base + 2], ARGV[base + 3])
+      local base = start + 4 + m * 2
+      local route = tonumber(ARGV[base])
+      routeUsed[route] = true
+      local list = ARGV[route * 3 - 1]
+      if not listMessages[list] then
+        listMessages[list] = {}
+        listOrder[#listOrder + 1] = list
+      end
+      table.insert(listMessages[list], ARGV[base + 1])
     end
-    result[#result + 1] = 'OK'
-    result[#result + 1] = ''
-    result[#result + 1] = ''
-    result[#result + 1] = ''
   else
-    result[#result + 1] = 'CONFLICT'
-    result[#result + 1] = redis.call('HGET', KEYS[1], name) or ''
+    result[#result + 1] = c
+    result[#result + 1] = metas[c] or ''
     result[#result + 1] = current
     result[#result + 1] = redis.call('HGET', KEYS[3], name) or '0'
   end
-  i = i + count * 4
 end
+
+call_chunked('HSET', KEYS[2], lastRunPairs)
+for r = 1, routeCount do
+  if routeUsed[r] then redis.call('SADD', ARGV[r * 3], ARGV[r * 3 + 1]) end
+end
+for _, list in ipairs(listOrder) do call_chunked('LPUSH', list, listMessages[list]) end
 return result

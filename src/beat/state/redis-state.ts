@@ -57,18 +57,30 @@ export class RedisBeatState implements BeatStateBackend {
   }
 
   async claim(claims: Claim[]): Promise<ClaimOutcome[]> {
-    const args: string[] = [];
+    // Each route (list and binding) is sent once per batch; messages refer to it by number (claim.lua).
+    const routes = new Map<string, string>();
+    const routeArgs: string[] = [];
+    const claimArgs: string[] = [];
     for (const claim of claims) {
-      args.push(claim.name, claim.expectedLastRunMs === null ? '' : String(claim.expectedLastRunMs), String(claim.lastRunMs), String(claim.messages.length));
+      claimArgs.push(claim.name, claim.expectedLastRunMs === null ? '' : String(claim.expectedLastRunMs), String(claim.lastRunMs), String(claim.messages.length));
       for (const message of claim.messages) {
         const p = this.place(message);
-        args.push(p.bindingKey, p.bindingMember, p.listKey, p.envelope);
+        const route = `${p.listKey.length}:${p.bindingKey.length}:${p.listKey}${p.bindingKey}${p.bindingMember}`;
+        let number = routes.get(route);
+        if (number === undefined) {
+          number = String(routes.size + 1);
+          routes.set(route, number);
+          routeArgs.push(p.listKey, p.bindingKey, p.bindingMember);
+        }
+        claimArgs.push(number, p.envelope);
       }
     }
-    const reply = await this.claimScript(this.keys, args);
-    return claims.map((_, k): ClaimOutcome =>
-      reply[4 * k] === 'OK' ? { ok: true } : { ok: false, current: parseState(reply[4 * k + 1]!, reply[4 * k + 2]!, reply[4 * k + 3]!) },
-    );
+    const refused = (await this.claimScript(this.keys, [String(routes.size), ...routeArgs, ...claimArgs])) as Array<string | number>;
+    const outcomes: ClaimOutcome[] = claims.map(() => ({ ok: true }));
+    for (let k = 0; k < refused.length; k += 4) {
+      outcomes[Number(refused[k]) - 1] = { ok: false, current: parseState(String(refused[k + 1]), String(refused[k + 2]), String(refused[k + 3])) };
+    }
+    return outcomes;
   }
 
   async read(names: string[]): Promise<Map<string, EntryState>> {
