@@ -1,19 +1,15 @@
 import { EventEmitter } from 'node:events';
 import type { Entry } from '../schedule/entry-types.js';
 import { definitionFingerprint, jitterOffsetMs, scheduleFingerprint } from '../schedule/fingerprint.js';
-import type { TaskMessage } from '../protocol/types.js';
 import { systemClock, type Clock, type TimerHandle } from '../util/clock.js';
 import { silentLogger, type Logger } from '../util/log.js';
 import { DueQueue } from './due-queue.js';
 import type { BeatStateBackend, Claim, ClaimOutcome, EntryState, Registration } from './interfaces.js';
+import { OccurrenceMessages } from './message.js';
 import { planEntry } from './planner.js';
-
-/** Builds the message of one occurrence (see message.ts); injected so tests can look at claims. */
-export type OccurrenceMessageBuilder = (entry: Entry, occurrenceMs: number, nowMs: number) => TaskMessage;
 
 export interface BeatOptions {
   backend: BeatStateBackend;
-  buildMessage: OccurrenceMessageBuilder;
   clock?: Clock;
   logger?: Logger;
   /** Entries claimed per backend round trip. */
@@ -56,6 +52,7 @@ type EntryChange = { replace: Entry[] } | { upserts: Entry[]; removals: string[]
 
 interface Slot {
   entry: Entry;
+  messages: OccurrenceMessages;
   state: EntryState;
   jitterMs: number;
   version: number;
@@ -82,7 +79,6 @@ export class Beat extends EventEmitter<BeatEvents> {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly backend: BeatStateBackend;
-  private readonly buildMessage: OccurrenceMessageBuilder;
   private readonly batchSize: number;
   private readonly maxBatchesInFlight: number;
   private readonly maxSleepMs: number;
@@ -100,7 +96,6 @@ export class Beat extends EventEmitter<BeatEvents> {
   constructor(options: BeatOptions) {
     super();
     this.backend = options.backend;
-    this.buildMessage = options.buildMessage;
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
     this.batchSize = options.batchSize ?? 1000;
@@ -216,7 +211,7 @@ export class Beat extends EventEmitter<BeatEvents> {
         name: slot.entry.name,
         expectedLastRunMs: slot.state.lastRunMs,
         lastRunMs: plan.lastRunMs,
-        messages: plan.send.map((occurrenceMs) => this.buildMessage(slot.entry, occurrenceMs, nowMs)),
+        messages: plan.send.map((occurrenceMs) => slot.messages.build(occurrenceMs, nowMs)),
       });
       claimed.push({ slot, occurrences: plan.send, nextOccurrenceMs: plan.nextOccurrenceMs });
     }
@@ -319,6 +314,7 @@ export class Beat extends EventEmitter<BeatEvents> {
     for (const entry of toRegister) {
       const slot: Slot = {
         entry,
+        messages: new OccurrenceMessages(entry),
         state: states.get(entry.name)!,
         jitterMs: jitterOffsetMs(entry),
         version: this.nextVersion++,

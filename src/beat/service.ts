@@ -8,7 +8,6 @@ import { systemClock, type Clock, type TimerHandle } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { Beat, type ReloadSummary } from './beat.js';
 import type { BeatStateBackend } from './interfaces.js';
-import { buildOccurrenceMessage } from './message.js';
 import { ScheduleSources } from './sources.js';
 import { openBeatState } from './state/open.js';
 import { SourceWatcher } from './watcher.js';
@@ -76,7 +75,7 @@ export class BeatService {
     // A store created just now is empty: anything added meanwhile comes with the first look at its change log.
     if (options.storePath !== undefined) store ??= openStore(options);
     const backend = await openBeatState(options.brokerUrl, { clock, logger: options.logger, cwd: options.cwd });
-    const beat = new Beat({ backend, clock, logger: options.logger, buildMessage: buildOccurrenceMessage });
+    const beat = new Beat({ backend, clock, logger: options.logger });
     const service = new BeatService(beat, backend, sources, store, clock, options.logger);
     service.noteFileEntries(reading.entries);
     if (store) service.recordStoreRuns(store);

@@ -2,7 +2,6 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Beat, type Dispatch } from '../../src/beat/beat.js';
 import type { BeatStateBackend, Claim, ClaimOutcome } from '../../src/beat/interfaces.js';
-import { buildOccurrenceMessage } from '../../src/beat/message.js';
 import { SqliteBeatState } from '../../src/beat/state/sqlite-state.js';
 import { occurrenceTaskId } from '../../src/protocol/ids.js';
 import type { TaskMessage } from '../../src/protocol/types.js';
@@ -26,7 +25,7 @@ function harness(db = new Database(':memory:')) {
 
 const beats: Beat[] = [];
 function startBeat(backend: BeatStateBackend, clock: ManualClock): { beat: Beat; sent: Dispatch[] } {
-  const beat = new Beat({ backend, clock, buildMessage: buildOccurrenceMessage });
+  const beat = new Beat({ backend, clock });
   const sent: Dispatch[] = [];
   beat.on('sent', (d) => sent.push(d));
   beats.push(beat);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildOccurrenceMessage } from '../../src/beat/message.js';
+import { buildOccurrenceMessage, OccurrenceMessages } from '../../src/beat/message.js';
 import { decodeTaskMessage } from '../../src/protocol/decode.js';
 import { fromRedisEnvelope, toRedisEnvelope } from '../../src/protocol/redis-envelope.js';
 import { occurrenceTaskId } from '../../src/protocol/ids.js';
@@ -42,5 +42,32 @@ describe('buildOccurrenceMessage', () => {
     expect(late.properties.expiration).toBe('30000');
     const later = buildOccurrenceMessage(expiring, T + 10_000, T + 10_000);
     expect(later.headers.expires).toBe('2026-06-01T09:30:40+00:00');
+  });
+});
+
+describe('OccurrenceMessages', () => {
+  it('builds each occurrence of an entry as a whole build would', () => {
+    const entry = parseEntry('report', { task: 'reports.weekly', schedule: '0 9 * * mon', args: [1], options: { queue: 'reports', priority: 6, headers: { team: 'ops' } } });
+    const messages = new OccurrenceMessages(entry);
+    for (const at of [T, T + 7 * 86_400_000]) {
+      const message = messages.build(at, at);
+      const whole = buildOccurrenceMessage(entry, at, at);
+      expect(message.headers).toEqual(whole.headers);
+      expect(Object.keys(message.headers)).toEqual(Object.keys(whole.headers));
+      expect(message.properties).toEqual(whole.properties);
+      expect(message.body.equals(whole.body)).toBe(true);
+    }
+  });
+
+  it('shares the message built for one entry with entries sending the same task, arguments and options', () => {
+    const a = new OccurrenceMessages(parseEntry('a', { task: 't', schedule: 10, args: [1], options: { queue: 'q' } }));
+    const b = new OccurrenceMessages(parseEntry('b', { task: 't', schedule: 20, args: [1], options: { queue: 'q' } }));
+    const c = new OccurrenceMessages(parseEntry('c', { task: 't', schedule: 10, args: [2], options: { queue: 'q' } }));
+    const [fromA, fromB, fromC] = [a.build(T, T), b.build(T, T), c.build(T, T)];
+    expect(fromB.body).toBe(fromA.body);
+    expect(fromC.body).not.toBe(fromA.body);
+    expect(fromA.headers).toMatchObject({ periodic_task_name: 'a', id: occurrenceTaskId('a', T) });
+    expect(fromB.headers).toMatchObject({ periodic_task_name: 'b', id: occurrenceTaskId('b', T) });
+    expect(fromC.headers.argsrepr).toBe('(2,)');
   });
 });
