@@ -57,6 +57,29 @@ for (const kind of kinds) {
       expect((await backend.get(id))?.status).toBe('SUCCESS');
     });
 
+    it('stores the results of many tasks finishing at once, a SUCCESS staying final among them', async () => {
+      const backend = open();
+      const ids = Array.from({ length: 50 }, () => uuid4());
+      await Promise.all([
+        ...ids.map((id, i) => backend.store(buildMeta({ taskId: id, state: 'SUCCESS', result: i, at: 0 }))),
+        backend.store(buildMeta({ taskId: ids[0]!, state: 'FAILURE', result: { exc_type: 'Error', exc_message: ['late'], exc_module: null }, at: 0 })),
+      ]);
+      expect((await Promise.all(ids.map((id) => backend.get(id)))).map((meta) => [meta?.status, meta?.result]))
+        .toEqual(ids.map((_, i) => ['SUCCESS', i]));
+    });
+
+    it('fails only the store of a result JSON cannot hold, not those beside it', async () => {
+      const backend = open();
+      const [bad, good] = [uuid4(), uuid4()];
+      const stores = [
+        backend.store(buildMeta({ taskId: bad, state: 'SUCCESS', result: 10n, at: 0 })),
+        backend.store(buildMeta({ taskId: good, state: 'SUCCESS', result: 10, at: 0 })),
+      ];
+      await expect(stores[0]).rejects.toThrow(/BigInt/);
+      await stores[1];
+      expect([await backend.get(bad), (await backend.get(good))?.result]).toEqual([null, 10]);
+    });
+
     it('lets later states replace STARTED and RETRY', async () => {
       const backend = open();
       const id = uuid4();
@@ -121,6 +144,24 @@ describe.runIf(redisAvailable)('redis result backend wire format', () => {
       expect(await raw.ttl(`celery-task-meta-${id}`)).toBeGreaterThan(86_390);
       expect(await published).toBe(stored);
       await raw.del(metaKey(id));
+    } finally {
+      await subscriber.quit();
+      await backend.close();
+    }
+  });
+
+  it('publishes each of the results stored at the same moment on its own channel', async () => {
+    const backend = createResultBackend(REDIS_URL);
+    const subscriber = raw.duplicate();
+    try {
+      const ids = [uuid4(), uuid4(), uuid4()];
+      await subscriber.subscribe(...ids.map(metaKey));
+      const published = new Map<string, string>();
+      subscriber.on('message', (channel: string, text: string) => published.set(channel, text));
+      await Promise.all(ids.map((id) => backend.store(buildMeta({ taskId: id, state: 'SUCCESS', result: id, at: 0 }))));
+      await vi.waitFor(() => expect(published.size).toBe(3));
+      expect(ids.map((id) => (JSON.parse(published.get(metaKey(id))!) as { result: string }).result)).toEqual(ids);
+      await raw.del(...ids.map(metaKey));
     } finally {
       await subscriber.quit();
       await backend.close();

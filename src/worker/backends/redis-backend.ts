@@ -2,12 +2,13 @@ import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { systemClock, type Clock } from '../../util/clock.js';
 import { silentLogger, type Logger } from '../../util/log.js';
+import { TurnBatch } from '../../util/turn-batch.js';
 import { maskUrl } from '../../util/url.js';
 import { parseMeta, type ResultMeta } from './meta.js';
 import type { ResultBackend, WaitOptions } from './types.js';
 import { waitForReady } from './wait.js';
 
-const storeResultLua = readFileSync(new URL('./store-result.lua', import.meta.url), 'utf8');
+const storeResultsLua = readFileSync(new URL('./store-results.lua', import.meta.url), 'utf8');
 
 export interface RedisBackendOptions {
   clock?: Clock;
@@ -17,7 +18,7 @@ export interface RedisBackendOptions {
   logger?: Logger;
 }
 
-type RedisWithScripts = Redis & { storeResult(key: string, meta: string, ttl: number): Promise<number> };
+type RedisWithScripts = Redis & { storeResults(keyCount: number, ...keysMetasTtl: Array<string | number>): Promise<number> };
 
 /**
  * Celery's Redis result backend: `celery-task-meta-<id>` holds the meta JSON with a TTL, and the same
@@ -27,6 +28,8 @@ export class RedisBackend implements ResultBackend {
   readonly displayUrl: string;
   private readonly client: RedisWithScripts;
   private readonly notifications: MetaNotifications;
+  /** The results stored in one event-loop turn go in one script call. */
+  private readonly stores: TurnBatch<{ key: string; json: string }>;
   private readonly clock: Clock;
   private readonly resultExpires: number;
 
@@ -34,16 +37,20 @@ export class RedisBackend implements ResultBackend {
     this.displayUrl = maskUrl(url);
     this.clock = options.clock ?? systemClock;
     this.resultExpires = options.resultExpires ?? 86_400;
-    // Auto-pipelining sends the results stored by many concurrent tasks in one write.
+    // Auto-pipelining sends the reads of many concurrent waiters in one write.
     this.client = new Redis(url, { maxRetriesPerRequest: null, enableAutoPipelining: true }) as RedisWithScripts;
-    this.client.defineCommand('storeResult', { numberOfKeys: 1, lua: storeResultLua });
+    this.client.defineCommand('storeResults', { lua: storeResultsLua });
+    this.stores = new TurnBatch(async (results) => {
+      await this.client.storeResults(results.length, ...results.map((r) => r.key), ...results.map((r) => r.json), this.resultExpires);
+    });
     const logger = options.logger ?? silentLogger;
     this.client.on('error', (error: Error) => logger.warning(`result backend ${this.displayUrl}: ${error.message}`));
     this.notifications = new MetaNotifications(() => this.client.duplicate());
   }
 
   async store(meta: ResultMeta): Promise<void> {
-    await this.client.storeResult(metaKey(meta.task_id), JSON.stringify(meta), this.resultExpires);
+    // Serialised here, so a result JSON cannot hold fails its own store, not its whole batch.
+    await this.stores.add({ key: metaKey(meta.task_id), json: JSON.stringify(meta) });
   }
 
   async get(taskId: string): Promise<ResultMeta | null> {
