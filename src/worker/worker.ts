@@ -12,7 +12,7 @@ import { buildMeta, serializeError, tracebackOf, type ExceptionInfo, type Result
 import { TaskRevokedError, errorText } from './errors.js';
 import { sendCallbacks, sendErrbacks, sendRetry } from './follow-ups.js';
 import type { Outcome, RetryPlan } from './invoke.js';
-import { ConsumerSlot, consumerCount } from './consumer-slot.js';
+import { ConsumerSlot } from './consumer-slot.js';
 import { AsyncPool } from './pools/async-pool.js';
 import type { Pool } from './pools/types.js';
 import { createTaskRequest, type TaskRequest } from './request.js';
@@ -29,7 +29,10 @@ export interface WorkerOptions {
   prefetchMultiplier?: number;
   /** Seconds an unacknowledged message stays reserved (kombu: 3600); the app's setting otherwise. */
   visibilityTimeout?: number;
-  /** Broker consumers sharing the prefetch, fetching in parallel (default: see consumerCount). */
+  /**
+   * Broker consumers sharing the prefetch (default 1). One is enough: every broker fetches many
+   * messages per round trip (scripts/bench/worker.ts shows no gain from more).
+   */
   consumers?: number;
   logger?: Logger;
 }
@@ -69,7 +72,7 @@ export class Worker {
     this.hostname = options.hostname ?? `celeriac@${osHostname()}`;
     this.prefetch = this.pool.concurrency * (options.prefetchMultiplier ?? DEFAULT_PREFETCH_MULTIPLIER);
     this.visibilityTimeout = options.visibilityTimeout ?? options.app.visibilityTimeout;
-    this.consumerCount = options.consumers ?? consumerCount(this.prefetch);
+    this.consumerCount = options.consumers ?? 1;
   }
 
   /** Connects, starts the pool and begins consuming. */

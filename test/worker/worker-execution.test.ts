@@ -155,10 +155,16 @@ describe('running tasks', () => {
     expect(harness.broker.consumeOptions.at(-1)).toEqual({ prefetch: 3, visibilityTimeout: 30 });
   });
 
-  it('shares a large prefetch among several consumers, which fetch in parallel', async () => {
+  it('takes the whole prefetch with one consumer by default', async () => {
+    harness = new WorkerHarness();
+    await harness.start({ concurrency: 100 });
+    expect(harness.broker.consumeOptions.map((options) => options.prefetch)).toEqual([400]);
+  });
+
+  it('shares the prefetch among the consumers it is given', async () => {
     harness = new WorkerHarness();
     harness.app.task('tasks.add', (x: number, y: number) => x + y);
-    await harness.start({ concurrency: 100 });
+    await harness.start({ concurrency: 100, consumers: 8 });
     expect(harness.broker.consumeOptions.map((options) => options.prefetch)).toEqual(Array(8).fill(50));
     const ids = await Promise.all(Array.from({ length: 20 }, (_, i) => harness.send({ task: 'tasks.add', args: [i, 1] })));
     await harness.settle();

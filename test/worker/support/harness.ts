@@ -29,7 +29,7 @@ export class WorkerHarness {
     this.app = new Celeriac({ broker: this.broker, resultBackend: this.backend, clock: this.clock, logger: this.logger, ...options });
   }
 
-  async start(options: { concurrency?: number; queues?: string[]; pool?: (app: Celeriac) => Pool; prefetchMultiplier?: number; visibilityTimeout?: number } = {}): Promise<Worker> {
+  async start(options: { concurrency?: number; queues?: string[]; pool?: (app: Celeriac) => Pool; prefetchMultiplier?: number; visibilityTimeout?: number; consumers?: number } = {}): Promise<Worker> {
     const { AsyncPool } = await import('../../../src/worker/pools/async-pool.js');
     this.worker = new Worker({
       app: this.app,
@@ -39,6 +39,7 @@ export class WorkerHarness {
       ...(options.queues ? { queues: options.queues } : {}),
       ...(options.prefetchMultiplier ? { prefetchMultiplier: options.prefetchMultiplier } : {}),
       ...(options.visibilityTimeout ? { visibilityTimeout: options.visibilityTimeout } : {}),
+      ...(options.consumers ? { consumers: options.consumers } : {}),
     });
     await this.worker.start();
     return this.worker;
