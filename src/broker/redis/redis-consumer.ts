@@ -4,7 +4,7 @@ import { fromRedisEnvelope, queueOfRedisList, redisBrpopKeys } from '../../proto
 import type { Clock, TimerHandle } from '../../util/clock.js';
 import type { Logger } from '../../util/log.js';
 import type { ConsumeOptions, Consumer, Delivery, ReceivedMessage } from '../interfaces.js';
-import { OutstandingDeliveries } from '../outstanding.js';
+import { OutstandingDeliveries, type Settler } from '../outstanding.js';
 import { RoundRobinQueues } from '../queue-order.js';
 import { Signal } from '../signal.js';
 import type { AckBatch } from './ack-batch.js';
@@ -201,7 +201,7 @@ export class RedisConsumer implements Consumer {
     return { list, raw, tag, value };
   }
 
-  private settler(queue: string, { raw, tag, value }: Taken) {
+  private settler(queue: string, { raw, tag, value }: Taken): Settler {
     const { scripts, acks, restorer, clock } = this.context;
     return {
       ack: () => acks.ack(tag),
