@@ -23,6 +23,8 @@ export interface BeatServiceOptions {
   storePath?: string;
   /** Runs kept per store entry in the store's run history (default 100). */
   keepRuns?: number;
+  /** Beat's own SQLite state file, used when the broker cannot hold state (RabbitMQ). */
+  statePath?: string;
   /** Zone of entries whose file sets none (beat's --timezone); UTC when unset. */
   timezone?: string;
   logger: Logger;
@@ -74,7 +76,7 @@ export class BeatService {
     }
     // A store created just now is empty: anything added meanwhile comes with the first look at its change log.
     if (options.storePath !== undefined) store ??= openStore(options);
-    const backend = await openBeatState(options.brokerUrl, { clock, logger: options.logger, cwd: options.cwd });
+    const backend = await openBeatState(options.brokerUrl, { clock, logger: options.logger, cwd: options.cwd, statePath: options.statePath });
     const beat = new Beat({ backend, clock, logger: options.logger });
     const service = new BeatService(beat, backend, sources, store, clock, options.logger);
     service.noteFileEntries(reading.entries);

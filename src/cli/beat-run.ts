@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, openSync } from 'node:fs';
 import { formatBeatBanner } from '../beat/banner.js';
 import { BeatService, type BeatServiceOptions } from '../beat/service.js';
+import { DEFAULT_STATE_PATH } from '../beat/state/open.js';
 import { UsageError } from '../errors.js';
 import { assertZone } from '../schedule/zone.js';
 import { DEFAULT_STORE } from '../store/defaults.js';
@@ -28,7 +29,7 @@ export async function runBeat(flags: BeatCommandFlags): Promise<void> {
       broker: maskUrl(options.brokerUrl),
       schedules: options.schedulePaths.join(', ') || '(none)',
       store: options.storePath,
-      state: stateLocation(options.brokerUrl),
+      state: stateLocation(options),
       timezone: options.timezone ?? 'UTC',
       logfile: `${flags.logfile ?? '[stderr]'}@%${logger.level}`,
       pidfile: flags.pidfile,
@@ -44,7 +45,9 @@ export async function runBeat(flags: BeatCommandFlags): Promise<void> {
 /** Beat's settings from flags (and their variables), checked; shared with `worker -B`. */
 export function beatServiceOptions(flags: BeatFlags, logger: Logger): BeatServiceOptions {
   const schedulePaths = flags.schedules ?? (existsSync(DEFAULT_SCHEDULES) ? [DEFAULT_SCHEDULES] : []);
-  if (flags.state) logger.warning(`--state ${flags.state}: not used; on Redis and SQLite brokers beat keeps its state beside the queue`);
+  const brokerUrl = flags.broker ?? DEFAULT_BROKER_URL;
+  const brokerHoldsState = !/^(amqps?|pyamqp):/i.test(brokerUrl);
+  if (flags.state && brokerHoldsState) logger.warning(`--state ${flags.state}: not used; on Redis and SQLite brokers beat keeps its state beside the queue`);
   let timezone: string | undefined;
   if (flags.timezone) {
     try {
@@ -54,8 +57,9 @@ export function beatServiceOptions(flags: BeatFlags, logger: Logger): BeatServic
     }
   }
   return {
-    brokerUrl: flags.broker ?? DEFAULT_BROKER_URL,
+    brokerUrl,
     schedulePaths,
+    statePath: brokerHoldsState ? undefined : flags.state,
     storePath: storePath(flags.store ?? DEFAULT_STORE),
     keepRuns: flags.keepRuns === undefined ? undefined : keepRunsFlag(flags.keepRuns),
     timezone,
@@ -69,8 +73,10 @@ function keepRunsFlag(text: string): number {
   return keep;
 }
 
-function stateLocation(brokerUrl: string): string {
-  return brokerUrl.startsWith('sqlite:') ? `in the broker's SQLite file` : `in Redis, beside the queue`;
+function stateLocation(options: BeatServiceOptions): string {
+  if (options.brokerUrl.startsWith('sqlite:')) return `in the broker's SQLite file`;
+  if (options.brokerUrl.startsWith('redis')) return 'in Redis, beside the queue';
+  return `${options.statePath ?? DEFAULT_STATE_PATH} (with an outbox of claimed messages)`;
 }
 
 /** SIGHUP reloads the schedules; SIGTERM/SIGINT stop after the batch in progress, state saved. */

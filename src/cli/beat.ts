@@ -26,7 +26,7 @@ export function addBeatOptions(command: Command): Command {
     .addOption(new Option('--schedules <paths...>', 'schedule files or folders (default ./schedules when it exists)').env('CELERIAC_SCHEDULES'))
     .addOption(new Option('--store <path|url>', `schedule store: a SQLite file path or sqlite:/// URL (default ./${DEFAULT_STORE})`).env('CELERIAC_STORE'))
     .addOption(new Option('--keep-runs <n>', `runs kept per store entry in the run history (default ${DEFAULT_KEEP_RUNS})`).env('CELERIAC_KEEP_RUNS'))
-    .addOption(new Option('-s, --state <path>', 'SQLite file for beat state when the broker cannot hold it (RabbitMQ)').env('CELERIAC_STATE'))
+    .addOption(new Option('-s, --state <path>', 'SQLite file for beat state when the broker cannot hold it (RabbitMQ; default ./celeriac.db)').env('CELERIAC_STATE'))
     .addOption(new Option('--timezone <zone>', 'zone of entries that set none (default UTC)').env('CELERIAC_TIMEZONE'));
 }
 
