@@ -33,7 +33,7 @@ async function schedule(cwd: string, ...args: string[]): Promise<string> {
   return result.stdout;
 }
 
-interface ShownRun { state: string | null; finishedAt: string | null; durationSeconds: number | null; result?: unknown; error?: string; sentAt: string; manual: boolean }
+interface ShownRun { taskId: string; state: string | null; finishedAt: string | null; durationSeconds: number | null; result?: unknown; error?: string; sentAt: string; manual: boolean }
 interface Shown { runs: ShownRun[]; nextRuns: string[] }
 
 describe('show and list report how runs went (celeriac worker, embedded SQLite broker and results)', () => {
