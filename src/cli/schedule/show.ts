@@ -93,11 +93,16 @@ function formatShown({ row, entry, next, runs }: Shown): string {
       run.taskId,
       run.state ?? '?',
       formatTime(run.finishedAtMs),
-      run.durationSeconds === null ? '-' : `${run.durationSeconds.toFixed(3)}s`,
+      run.durationSeconds === null ? '-' : formatRunTime(run.durationSeconds),
       outcome(run),
     ]),
   );
   return `${lines.join('\n')}\n${table.replace(/^/gm, '  ')}`;
+}
+
+/** Milliseconds under a second (most tasks), else seconds. */
+function formatRunTime(seconds: number): string {
+  return seconds < 1 ? `${(seconds * 1000).toFixed(1)}ms` : `${seconds.toFixed(3)}s`;
 }
 
 function outcome(run: RunStatus): string {
