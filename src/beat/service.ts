@@ -14,6 +14,8 @@ import { SourceWatcher } from './watcher.js';
 
 /** How often beat looks at the store's change log: edits apply well within a second. */
 const STORE_POLL_MS = 250;
+/** Beat's store writes (run history) wait this long for another process's lock, then retry later. */
+const STORE_BUSY_TIMEOUT_MS = 20;
 
 export interface BeatServiceOptions {
   brokerUrl: string;
@@ -154,5 +156,6 @@ export class BeatService {
 }
 
 function openStore(options: BeatServiceOptions): StoreSource {
-  return new StoreSource(ScheduleStore.open(options.storePath!, { keepRuns: options.keepRuns }), options.logger);
+  const store = ScheduleStore.open(options.storePath!, { keepRuns: options.keepRuns, busyTimeoutMs: STORE_BUSY_TIMEOUT_MS });
+  return new StoreSource(store, options.logger);
 }

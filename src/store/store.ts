@@ -30,6 +30,11 @@ export interface StoreOptions {
   clock?: Clock;
   /** Runs kept per entry in the run history (default 100). */
   keepRuns?: number;
+  /**
+   * How long a write waits for another process's write lock before failing with SQLITE_BUSY
+   * (default 10 s, fine for the commands; beat waits only briefly and retries later instead).
+   */
+  busyTimeoutMs?: number;
 }
 
 export interface ImportSummary {
@@ -88,6 +93,7 @@ export class ScheduleStore {
     const db = openSqliteFile(path);
     try {
       migrate(db, 'store', STORE_MIGRATIONS);
+      if (options.busyTimeoutMs !== undefined) db.pragma(`busy_timeout = ${options.busyTimeoutMs}`);
       return new ScheduleStore(db, path, options);
     } catch (error) {
       db.close();

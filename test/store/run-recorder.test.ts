@@ -49,6 +49,25 @@ describe('RunRecorder', () => {
     expect(batches).toEqual([[run(1)]]);
   });
 
+  it('keeps the runs and tries again later while another process holds the write lock', async () => {
+    const clock = new ManualClock(0);
+    const { history, batches } = fakeHistory();
+    let busy = true;
+    const busyHistory = {
+      record(runs: RunRecord[]) {
+        if (busy) throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+        history.record(runs);
+      },
+    } as unknown as RunHistory;
+    const recorder = new RunRecorder(busyHistory, clock, silent);
+    recorder.add(run(1));
+    await clock.advance(200);
+    recorder.add(run(2));
+    busy = false;
+    await clock.advance(200);
+    expect(batches).toEqual([[run(1), run(2)]]);
+  });
+
   it('logs a failed write and carries on', async () => {
     const clock = new ManualClock(0);
     const lines: string[] = [];

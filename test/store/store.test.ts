@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ScheduleError, UsageError } from '../../src/errors.js';
@@ -14,7 +15,7 @@ afterEach(() => {
   opened = [];
 });
 
-function openStore(options: { clock?: ManualClock; keepRuns?: number; path?: string } = {}): ScheduleStore {
+function openStore(options: { clock?: ManualClock; keepRuns?: number; busyTimeoutMs?: number; path?: string } = {}): ScheduleStore {
   const store = ScheduleStore.open(options.path ?? join(dir, `store-${files++}.db`), options);
   opened.push(store);
   return store;
@@ -164,6 +165,21 @@ describe('RunHistory', () => {
     expect(store.history.recent('a', 10).map((r) => r.taskId)).toEqual(['a-5', 'a-4', 'a-3']);
     expect(store.history.recent('a', 1)[0]).toEqual(run('a', 5, true));
     expect(store.history.recent('b', 10)).toEqual([run('b', 1)]);
+  });
+
+  it('fails fast with SQLITE_BUSY while another connection writes, when told to wait only briefly', () => {
+    const path = join(dir, `store-${files++}.db`);
+    const store = openStore({ path, busyTimeoutMs: 20 });
+    const other = new Database(path);
+    other.prepare('BEGIN IMMEDIATE').run();
+    try {
+      expect(() => store.history.record([run('a', 1)])).toThrow(expect.objectContaining({ code: 'SQLITE_BUSY' }));
+    } finally {
+      other.prepare('ROLLBACK').run();
+      other.close();
+    }
+    store.history.record([run('a', 1)]);
+    expect(store.history.recent('a', 5)).toEqual([run('a', 1)]);
   });
 
   it("gives each entry's newest run", () => {
