@@ -191,6 +191,15 @@ describe('celeriac schedule: bad input is refused with exit status 2 and the sto
     expect(await w.ok('export')).toBe(before);
   });
 
+  it("still lists entries when beat's state cannot be read, saying why", async () => {
+    const store = ['--store', 'unreachable-state.db'];
+    expect((await runCli(['schedule', 'add', 'job', '--task', 'tasks.add', '--schedule', '30s', ...store], { cwd: w.dir })).status).toBe(0);
+    const result = await runCli(['schedule', 'list', '--broker', 'redis://127.0.0.1:1/9', '--json', ...store], { cwd: w.dir });
+    expect(result.status).toBe(0);
+    expect(result.stderr).toMatch(/^celeriac: warning: cannot read beat state from redis:\/\/127\.0\.0\.1:1\/9: .*; next runs are computed from now\n$/);
+    expect((JSON.parse(result.stdout) as Array<{ name: string; nextRun: string }>).map((entry) => entry.name)).toEqual(['job']);
+  });
+
   it('refuses a store that does not exist, rather than making an empty one', async () => {
     const result = await runCli(['schedule', 'list', '--store', 'nowhere.db'], { cwd: w.dir });
     expect(result.status).toBe(2);
