@@ -1,30 +1,30 @@
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import type { BeatStateBackend, EntryState } from '../beat/interfaces.js';
 import { RedisBeatState } from '../beat/state/redis-state.js';
+import { DEFAULT_STATE_PATH } from '../beat/state/open.js';
 import { SqliteBeatState } from '../beat/state/sqlite-state.js';
 import { parseBrokerUrl } from '../broker/create.js';
 import { openSqliteFile } from '../broker/sqlite/database.js';
 
+export interface BeatStateLocation {
+  cwd?: string;
+  /** Beat's `--state` file, where it keeps state on RabbitMQ (default ./celeriac.db). */
+  statePath?: string;
+}
+
 /**
  * What beat has persisted about some entries (anchors, runs), read where beat keeps it for this
- * broker (cli.md "Where beat state lives"): the broker's SQLite file, or Redis. Empty when beat has
- * kept nothing there yet. For `list` and `show`, which never send: the backends are opened for
- * reading only, so their enqueue and placement hooks refuse.
+ * broker (cli.md "Where beat state lives"): the broker's SQLite file, Redis, or on RabbitMQ the
+ * `--state` file. Empty when beat has kept nothing there yet. For `list` and `show`, which never
+ * send: the backends are opened for reading only, so their enqueue and placement hooks refuse.
  */
-export async function readBeatStates(brokerUrl: string, names: string[], cwd?: string): Promise<Map<string, EntryState>> {
-  const url = parseBrokerUrl(brokerUrl, cwd);
+export async function readBeatStates(brokerUrl: string, names: string[], location: BeatStateLocation = {}): Promise<Map<string, EntryState>> {
+  const url = parseBrokerUrl(brokerUrl, location.cwd);
   switch (url.kind) {
-    case 'sqlite': {
-      if (!existsSync(url.path)) return new Map();
-      const db = openSqliteFile(url.path);
-      try {
-        if (!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'beat_state'").get()) return new Map();
-        return await readAndClose(new SqliteBeatState(db, refuseToSend, url.displayUrl, () => db.close()), names);
-      } finally {
-        if (db.open) db.close();
-      }
-    }
+    case 'sqlite':
+      return readSqliteStates(url.path, names);
     case 'redis': {
       const redis = new Redis(url.url, {
         lazyConnect: true,
@@ -43,8 +43,18 @@ export async function readBeatStates(brokerUrl: string, names: string[], cwd?: s
       return readAndClose(new RedisBeatState(redis, refuseToSend, url.displayUrl), names);
     }
     case 'amqp':
-      // Beat does not run on RabbitMQ yet, so there is no state to read.
-      return new Map();
+      return readSqliteStates(resolve(location.cwd ?? process.cwd(), location.statePath ?? DEFAULT_STATE_PATH), names);
+  }
+}
+
+async function readSqliteStates(path: string, names: string[]): Promise<Map<string, EntryState>> {
+  if (!existsSync(path)) return new Map();
+  const db = openSqliteFile(path);
+  try {
+    if (!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'beat_state'").get()) return new Map();
+    return await readAndClose(new SqliteBeatState(db, refuseToSend, path, () => db.close()), names);
+  } finally {
+    if (db.open) db.close();
   }
 }
 

@@ -44,6 +44,7 @@ export function print(flags: StoreFlags, json: unknown, text: () => string): voi
 
 export interface InspectFlags extends StoreFlags {
   broker?: string;
+  state?: string;
   resultBackend?: string;
 }
 
@@ -51,6 +52,7 @@ export interface InspectFlags extends StoreFlags {
 export function addInspectOptions(command: Command): Command {
   return command
     .addOption(new Option('--broker <url>', `beat's broker, where it keeps entry state for next runs (default ${DEFAULT_BROKER_URL})`).env('CELERIAC_BROKER_URL'))
+    .addOption(new Option('-s, --state <path>', "beat's --state file, where it keeps entry state on RabbitMQ (default ./celeriac.db)").env('CELERIAC_STATE'))
     .addOption(new Option('--result-backend <url>', 'where workers store results, for run states (redis:// or sqlite:///)').env('CELERIAC_RESULT_BACKEND'));
 }
 
@@ -62,7 +64,7 @@ export async function beatStatesOrNone(flags: InspectFlags, names: string[]): Pr
   try {
     // Redis and the result backends load only for the commands that read them.
     const { readBeatStates } = await import('../../store/beat-states.js');
-    return await readBeatStates(flags.broker ?? DEFAULT_BROKER_URL, names);
+    return await readBeatStates(flags.broker ?? DEFAULT_BROKER_URL, names, { statePath: flags.state });
   } catch (error) {
     if (error instanceof UsageError) throw error;
     process.stderr.write(`celeriac: warning: ${(error as Error).message}; next runs are computed from now\n`);
