@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildOccurrenceMessage, OccurrenceMessages } from '../../src/beat/message.js';
+import { buildOccurrenceMessage, OccurrenceMessage, OccurrenceMessages } from '../../src/beat/message.js';
 import { decodeTaskMessage } from '../../src/protocol/decode.js';
-import { fromRedisEnvelope, toRedisEnvelope } from '../../src/protocol/redis-envelope.js';
+import { fromRedisEnvelope, redisBindingKey, redisBindingMember, redisQueueList, toRedisEnvelope } from '../../src/protocol/redis-envelope.js';
 import { occurrenceTaskId } from '../../src/protocol/ids.js';
 import { parseEntry } from '../../src/schedule/entry.js';
 
@@ -69,5 +69,22 @@ describe('OccurrenceMessages', () => {
     expect(fromA.headers).toMatchObject({ periodic_task_name: 'a', id: occurrenceTaskId('a', T) });
     expect(fromB.headers).toMatchObject({ periodic_task_name: 'b', id: occurrenceTaskId('b', T) });
     expect(fromC.headers.argsrepr).toBe('(2,)');
+  });
+
+  it('places each occurrence on Redis exactly as kombu\'s layout of that message', () => {
+    const entry = parseEntry('r\u00e9port "q"', { task: 'reports.weekly', schedule: 10, args: [1], options: { queue: 'reports', priority: 6, headers: { team: 'ops' } } });
+    const messages = new OccurrenceMessages(entry);
+    for (const at of [T, T + 10_000]) {
+      const message = messages.build(at, at) as OccurrenceMessage;
+      expect(message).toBeInstanceOf(OccurrenceMessage);
+      const placement = message.redisPlacement();
+      const tag = (JSON.parse(placement.envelope) as { properties: { delivery_tag: string } }).properties.delivery_tag;
+      expect(placement).toEqual({
+        bindingKey: redisBindingKey(message.route),
+        bindingMember: redisBindingMember(message.route),
+        listKey: redisQueueList('reports', 6),
+        envelope: toRedisEnvelope(message, tag),
+      });
+    }
   });
 });

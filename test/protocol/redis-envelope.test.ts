@@ -1,9 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildTaskMessage } from '../../src/protocol/build.js';
 import { MessageDecodeError } from '../../src/protocol/errors.js';
 import {
   fromRedisEnvelope, queueOfRedisList, redisBindingKey, redisBindingMember, redisBrpopKeys, redisPriorityStep,
-  redisQueueList, redisQueueLists, toRedisEnvelope,
+  RedisEnvelopeTemplate, redisQueueList, redisQueueLists, toRedisEnvelope,
 } from '../../src/protocol/redis-envelope.js';
 import { recorded } from './celery-fixtures.js';
 
@@ -79,5 +80,35 @@ describe('kombu Redis layout', () => {
   ])('refuses %s', (raw, message) => {
     expect(() => fromRedisEnvelope(raw, 'q')).toThrow(MessageDecodeError);
     expect(() => fromRedisEnvelope(raw, 'q')).toThrow(message);
+  });
+});
+
+describe('RedisEnvelopeTemplate', () => {
+  it('renders what toRedisEnvelope gives for the message with the varying values put in', () => {
+    fc.assert(fc.property(
+      fc.array(fc.jsonValue(), { maxLength: 3 }), fc.dictionary(fc.string(), fc.jsonValue(), { maxKeys: 3 }),
+      fc.dictionary(fc.string().map((k) => `x_${k}`), fc.string(), { maxKeys: 2 }),
+      fc.integer({ min: 0, max: 9 }), fc.array(fc.string(), { minLength: 4, maxLength: 4 }), fc.string(),
+      (args, kwargs, custom, priority, [id, root, label, correlation], tag) => {
+        const message = buildTaskMessage({ task: 'tasks.t', args, kwargs, priority, queue: 'q', headers: { ...custom, label: 'first' } }, 0);
+        const template = new RedisEnvelopeTemplate(message, ['id', 'root_id', 'label'], ['correlation_id']);
+        const expected = toRedisEnvelope({
+          ...message,
+          headers: { ...message.headers, id: id!, root_id: root!, label },
+          properties: { ...message.properties, correlation_id: correlation! },
+        }, tag);
+        expect(template.render([id!, root!, label!, correlation!], tag)).toBe(expected);
+      },
+    ));
+  });
+
+  it('gives each envelope a fresh delivery tag unless one is given', () => {
+    const template = new RedisEnvelopeTemplate(buildTaskMessage({ task: 't' }, 0), ['id'], []);
+    const tags = [template.render(['a']), template.render(['a'])].map((raw) => JSON.parse(raw).properties.delivery_tag);
+    expect(tags[0]).not.toBe(tags[1]);
+  });
+
+  it('refuses to vary a header the message does not have', () => {
+    expect(() => new RedisEnvelopeTemplate(buildTaskMessage({ task: 't' }, 0), ['nope'], [])).toThrow(/no "nope" to vary/);
   });
 });

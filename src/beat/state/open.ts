@@ -4,11 +4,13 @@ import { createBroker, parseBrokerUrl } from '../../broker/create.js';
 import { openSqliteDatabase } from '../../broker/sqlite/database.js';
 import { insertMessages } from '../../broker/sqlite/queue-table.js';
 import { redisBindingKey, redisBindingMember, redisQueueList, toRedisEnvelope } from '../../protocol/redis-envelope.js';
+import type { TaskMessage } from '../../protocol/types.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/log.js';
 import type { BeatStateBackend } from '../interfaces.js';
+import { OccurrenceMessage } from '../message.js';
 import { OutboxRelay } from './outbox.js';
-import { RedisBeatState } from './redis-state.js';
+import { RedisBeatState, type RedisPlacement } from './redis-state.js';
 import { SqliteBeatState } from './sqlite-state.js';
 
 export interface OpenBeatStateOptions {
@@ -65,7 +67,9 @@ export async function openBeatState(brokerUrl: string, options: OpenBeatStateOpt
   }
 }
 
-function placeOnRedis(message: Parameters<typeof toRedisEnvelope>[0]) {
+function placeOnRedis(message: TaskMessage): RedisPlacement {
+  // Beat's own messages render their envelope from a pre-serialised template (message.ts).
+  if (message instanceof OccurrenceMessage) return message.redisPlacement();
   return {
     bindingKey: redisBindingKey(message.route),
     bindingMember: redisBindingMember(message.route),
