@@ -1,4 +1,4 @@
-import { createHash, randomUUID, type Hash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 
 /**
  * The namespace of occurrence task ids. Generated once (a random v4) and fixed forever: changing it
@@ -10,31 +10,40 @@ const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 
 /** A random (version 4) UUID, as Celery's task ids. */
 export function uuid4(): string {
-  return randomUUID();
+  return crypto.randomUUID();
 }
 
 /** RFC 4122 version 5 UUID: SHA-1 of the namespace's 16 bytes and the name's UTF-8 bytes. */
 export function uuidv5(name: string, namespace: string): string {
-  const bytes = namespaceHash(namespace).copy().update(name, 'utf8').digest();
+  const needed = 16 + name.length * 3;
+  if (hashInput.length < needed) hashInput = Buffer.alloc(Math.max(needed, 2 * hashInput.length));
+  namespaceBytes(namespace).copy(hashInput, 0);
+  const length = 16 + hashInput.write(name, 16, 'utf8');
+  const bytes = sha1(hashInput.subarray(0, length));
   bytes[6] = (bytes[6]! & 0x0f) | 0x50;
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
   return formatUuid(bytes);
 }
 
-/**
- * A namespace's hash with its 16 bytes already fed in, made once: beat computes an id for every
- * occurrence it sends, and copying this is cheaper than a new hash fed the namespace each time.
- */
-const namespaces = new Map<string, Hash>();
+/** Namespace and name go into this one buffer: beat computes an id for every occurrence it sends. */
+let hashInput = Buffer.alloc(256);
 
-function namespaceHash(namespace: string): Hash {
-  let hash = namespaces.get(namespace);
-  if (hash === undefined) {
+/** SHA-1 in one call where Node has crypto.hash (20.12 on), half the cost of a Hash object per id. */
+const sha1: (data: Buffer) => Buffer = typeof crypto.hash === 'function'
+  ? (data) => crypto.hash('sha1', data, 'buffer')
+  : (data) => crypto.createHash('sha1').update(data).digest();
+
+/** A namespace's 16 bytes, parsed once. */
+const namespaces = new Map<string, Buffer>();
+
+function namespaceBytes(namespace: string): Buffer {
+  let bytes = namespaces.get(namespace);
+  if (bytes === undefined) {
     if (!UUID_PATTERN.test(namespace)) throw new TypeError(`uuidv5: namespace "${namespace}" is not a UUID`);
-    hash = createHash('sha1').update(Buffer.from(namespace.replace(/-/g, ''), 'hex'));
-    if (namespaces.size < 64) namespaces.set(namespace, hash);
+    bytes = Buffer.from(namespace.replace(/-/g, ''), 'hex');
+    if (namespaces.size < 64) namespaces.set(namespace, bytes);
   }
-  return hash;
+  return bytes;
 }
 
 const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
