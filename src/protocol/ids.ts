@@ -1,4 +1,5 @@
-import * as crypto from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { digest } from '../util/digest.js';
 
 /**
  * The namespace of occurrence task ids. Generated once (a random v4) and fixed forever: changing it
@@ -10,7 +11,7 @@ const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 
 /** A random (version 4) UUID, as Celery's task ids. */
 export function uuid4(): string {
-  return crypto.randomUUID();
+  return randomUUID();
 }
 
 /** RFC 4122 version 5 UUID: SHA-1 of the namespace's 16 bytes and the name's UTF-8 bytes. */
@@ -19,7 +20,7 @@ export function uuidv5(name: string, namespace: string): string {
   if (hashInput.length < needed) hashInput = Buffer.alloc(Math.max(needed, 2 * hashInput.length));
   namespaceBytes(namespace).copy(hashInput, 0);
   const length = 16 + hashInput.write(name, 16, 'utf8');
-  const bytes = sha1(hashInput.subarray(0, length));
+  const bytes = digest('sha1', hashInput.subarray(0, length));
   bytes[6] = (bytes[6]! & 0x0f) | 0x50;
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
   return formatUuid(bytes);
@@ -27,11 +28,6 @@ export function uuidv5(name: string, namespace: string): string {
 
 /** Namespace and name go into this one buffer: beat computes an id for every occurrence it sends. */
 let hashInput = Buffer.alloc(256);
-
-/** SHA-1 in one call where Node has crypto.hash (20.12 on), half the cost of a Hash object per id. */
-const sha1: (data: Buffer) => Buffer = typeof crypto.hash === 'function'
-  ? (data) => crypto.hash('sha1', data, 'buffer')
-  : (data) => crypto.createHash('sha1').update(data).digest();
 
 /** A namespace's 16 bytes, parsed once. */
 const namespaces = new Map<string, Buffer>();
