@@ -109,6 +109,15 @@ export function beatStateConformance(name: string, makeHarness: () => Promise<St
       expect((await harness.backend.read(['a'])).get('a')).toMatchObject({ lastRunMs: 3000, runs: 2 });
     });
 
+    it('applies the registrations of one call in order, each seeing the one before', async () => {
+      await harness.backend.register([{ name: 'a', fingerprint: 'f1', enabled: true }], 1000);
+      const states = await harness.backend.register([
+        { name: 'a', fingerprint: 'f1', enabled: false },
+        { name: 'a', fingerprint: 'f1', enabled: true },
+      ], 5000);
+      expect(states.get('a')).toMatchObject({ anchorMs: 1000, sinceMs: 5000, enabled: true });
+    });
+
     it('registers many entries in one call', async () => {
       const registrations = Array.from({ length: 12_000 }, (_, i) => ({ name: `e${i}`, fingerprint: 'f', enabled: true }));
       const states = await harness.backend.register(registrations, 42);
