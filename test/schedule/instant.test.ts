@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { formatInstant, parseInstant } from '../../src/schedule/instant.js';
 
@@ -23,6 +25,24 @@ describe('parseInstant', () => {
     [1798131600000, /expected an ISO-8601 instant/],
   ])('rejects %j', (value, message) => {
     expect(() => parseInstant(value)).toThrow(message);
+  });
+});
+
+describe('parseInstant without luxon (the common shape)', () => {
+  const two = (n: number) => String(n).padStart(2, '0');
+  it('reads every instant as luxon does, in range or not', () => {
+    fc.assert(fc.property(
+      fc.integer({ min: 1, max: 9999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }),
+      fc.integer({ min: 0, max: 24 }), fc.integer({ min: 0, max: 60 }), fc.option(fc.integer({ min: 0, max: 60 })),
+      fc.option(fc.stringMatching(/^\d{1,3}$/)), fc.option(fc.tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 24 }), fc.integer({ min: 0, max: 60 }))),
+      (year, month, day, hour, minute, second, fraction, offset) => {
+        const time = `${two(hour)}:${two(minute)}${second === null ? '' : `:${two(second)}${fraction === null ? '' : `.${fraction}`}`}`;
+        const text = `${String(year).padStart(4, '0')}-${two(month)}-${two(day)}T${time}${offset === null ? 'Z' : `${offset[0]}${two(offset[1])}:${two(offset[2])}`}`;
+        const luxon = DateTime.fromISO(text, { setZone: true });
+        if (luxon.isValid) expect(parseInstant(text)).toBe(luxon.toMillis());
+        else expect(() => parseInstant(text)).toThrow(/not a valid date-time/);
+      },
+    ), { numRuns: 5000 });
   });
 });
 
