@@ -3,7 +3,7 @@
  * whether its occurrences moved (an interval re-anchors, a cron entry keeps its last run) and
  * whether anything at all changed (which entries a reload touched). And the entry's jitter slot.
  */
-import { createHash } from 'node:crypto';
+import { digest } from '../util/digest.js';
 import { entryToRaw } from './entry.js';
 import type { Entry } from './entry-types.js';
 
@@ -29,21 +29,65 @@ export function definitionFingerprint(entry: Entry): string {
  */
 export function jitterOffsetMs(entry: Entry): number {
   if (entry.jitterMs === 0) return 0;
-  const fraction = createHash('sha256').update(entry.name).digest().readUIntBE(0, 6) / 2 ** 48;
+  const fraction = digest('sha256', entry.name).readUIntBE(0, 6) / 2 ** 48;
   return Math.floor(fraction * entry.jitterMs);
 }
 
 function hash(text: string): string {
-  return createHash('sha256').update(text).digest('base64url');
+  return digest('sha256', text).toString('base64url');
 }
 
-/** JSON with sorted keys (and bigints as strings), so equal values always hash equally. */
-function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_key, item: unknown) => {
-    if (typeof item === 'bigint') return item.toString();
-    if (item !== null && typeof item === 'object' && !Array.isArray(item)) {
-      return Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    }
-    return item;
-  });
+/**
+ * JSON with sorted keys (and bigints as strings), so equal values always hash equally: exactly
+ * JSON.stringify with a replacer that rebuilds every object with its keys sorted (so index-like keys
+ * come first, in numeric order, as in any object), written out directly. The replacer's copies made
+ * fingerprinting 100k entries at start-up take seconds; a property test checks both agree.
+ */
+export function stableJson(value: object): string {
+  return write('', value)!;
+}
+
+function write(key: string, value: unknown): string | undefined {
+  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    value = (value as { toJSON: (key: string) => unknown }).toJSON(key);
+  }
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      return Number.isFinite(value) ? String(value) : 'null';
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'bigint':
+      return JSON.stringify(value.toString());
+    case 'object':
+      if (value === null) return 'null';
+      return Array.isArray(value) ? writeArray(value) : writeObject(value as Record<string, unknown>);
+    default:
+      return undefined;
+  }
+}
+
+function writeArray(array: unknown[]): string {
+  const items: string[] = [];
+  for (let i = 0; i < array.length; i++) items.push(write(String(i), array[i]) ?? 'null');
+  return `[${items.join(',')}]`;
+}
+
+function writeObject(object: Record<string, unknown>): string {
+  const keys = Object.keys(object);
+  let indexKeys = 0;
+  while (indexKeys < keys.length && isArrayIndex(keys[indexKeys]!)) indexKeys++;
+  const sorted = [...keys.slice(0, indexKeys), ...keys.slice(indexKeys).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))];
+  const members: string[] = [];
+  for (const key of sorted) {
+    const item = write(key, object[key]);
+    if (item !== undefined) members.push(`${JSON.stringify(key)}:${item}`);
+  }
+  return `{${members.join(',')}}`;
+}
+
+/** Keys objects keep first, in numeric order (ECMAScript array indices). */
+function isArrayIndex(key: string): boolean {
+  return /^(?:0|[1-9]\d*)$/.test(key) && Number(key) < 4_294_967_295;
 }

@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseEntry } from '../../src/schedule/entry.js';
-import { definitionFingerprint, jitterOffsetMs, scheduleFingerprint } from '../../src/schedule/fingerprint.js';
+import { definitionFingerprint, jitterOffsetMs, scheduleFingerprint, stableJson } from '../../src/schedule/fingerprint.js';
 
 /** sha256("nightly-backup"), first 48 bits as a fraction of 60 s; must never change between releases. */
 const PINNED_NIGHTLY_BACKUP_OFFSET = 13_287;
@@ -28,6 +29,40 @@ describe('scheduleFingerprint', () => {
     expect(scheduleFingerprint(entry({ schedule: '0 9 * * *' }, 'Europe/Stockholm'))).not.toBe(base);
     expect(scheduleFingerprint(entry({ schedule: '0 9 * * *', start: '2026-01-01T00:00:00Z' }))).not.toBe(base);
     expect(scheduleFingerprint(entry({ schedule: 30 }))).not.toBe(scheduleFingerprint(entry({ schedule: 31 })));
+  });
+});
+
+describe('scheduleFingerprint values', () => {
+  // Stored with every entry's state: a new value re-anchors every entry of every running beat on upgrade.
+  it.each([
+    [{ schedule: 30 }, 'T4lXwFhtNRc6FQZO_cHk1YVhVydxQKexmXgzcPdhpoA'],
+    [{ schedule: 10, start: '2026-01-01T00:00:00.250Z' }, 'Td3dfp2PRmdERCuQO8lCFZBwdSgTz-YKKKqTV4GqBSg'],
+    [{ schedule: { solar: 'sunset', lat: 59.33, lon: 18.06 } }, 'l4XXALgvQu1jwr6tS43YhMdRaC9L7FYxtM5wy3AmZ2Q'],
+    [{ schedule: { clocked: '2026-12-24T18:00:00+01:00' } }, 'furwIBRoCd9wTtQZuVEAZPnnw78YQvQnqlrdVnixjkU'],
+  ])('is pinned for %j', (raw, fingerprint) => {
+    expect(scheduleFingerprint(entry(raw))).toBe(fingerprint);
+  });
+});
+
+describe('stableJson', () => {
+  /** What fingerprints were first defined as. */
+  const replacerJson = (value: unknown) => JSON.stringify(value, (_key, item: unknown) => {
+    if (typeof item === 'bigint') return item.toString();
+    if (item !== null && typeof item === 'object' && !Array.isArray(item)) {
+      return Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    }
+    return item;
+  });
+
+  it('writes what JSON.stringify with a key-sorting replacer writes', () => {
+    const values = fc.anything({ withBigInt: true, withDate: true, withBoxedValues: true, withSparseArray: true, withNullPrototype: true, withTypedArray: true, withMap: true });
+    fc.assert(fc.property(values, (value) => {
+      expect(stableJson({ value })).toBe(replacerJson({ value }));
+    }), { numRuns: 2000 });
+  });
+
+  it('puts index-like keys first in numeric order, then the others sorted', () => {
+    expect(stableJson({ b: 1, 10: 2, a: 3, 2: 4, '01': 5 })).toBe('{"2":4,"10":2,"01":5,"a":3,"b":1}');
   });
 });
 
