@@ -69,25 +69,31 @@ function write(key: string, value: unknown): string | undefined {
 }
 
 function writeArray(array: unknown[]): string {
-  const items: string[] = [];
-  for (let i = 0; i < array.length; i++) items.push(write(String(i), array[i]) ?? 'null');
-  return `[${items.join(',')}]`;
+  let json = '[';
+  for (let i = 0; i < array.length; i++) json += `${i > 0 ? ',' : ''}${write(String(i), array[i]) ?? 'null'}`;
+  return `${json}]`;
 }
 
 function writeObject(object: Record<string, unknown>): string {
+  // Object.keys gives index-like keys first, in numeric order: only the others need sorting.
   const keys = Object.keys(object);
   let indexKeys = 0;
   while (indexKeys < keys.length && isArrayIndex(keys[indexKeys]!)) indexKeys++;
-  const sorted = [...keys.slice(0, indexKeys), ...keys.slice(indexKeys).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))];
-  const members: string[] = [];
+  const sorted = indexKeys === 0 ? keys.sort(byCodeUnits) : [...keys.slice(0, indexKeys), ...keys.slice(indexKeys).sort(byCodeUnits)];
+  let json = '{';
   for (const key of sorted) {
     const item = write(key, object[key]);
-    if (item !== undefined) members.push(`${JSON.stringify(key)}:${item}`);
+    if (item !== undefined) json += `${json.length > 1 ? ',' : ''}${JSON.stringify(key)}:${item}`;
   }
-  return `{${members.join(',')}}`;
+  return `${json}}`;
+}
+
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Keys objects keep first, in numeric order (ECMAScript array indices). */
 function isArrayIndex(key: string): boolean {
-  return /^(?:0|[1-9]\d*)$/.test(key) && Number(key) < 4_294_967_295;
+  const first = key.charCodeAt(0);
+  return first >= 48 && first <= 57 && /^(?:0|[1-9]\d*)$/.test(key) && Number(key) < 4_294_967_295;
 }
