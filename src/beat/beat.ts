@@ -12,9 +12,14 @@ export interface BeatOptions {
   backend: BeatStateBackend;
   clock?: Clock;
   logger?: Logger;
-  /** Entries claimed per backend round trip. */
+  /**
+   * Entries claimed per backend round trip (default 200), and batches in flight at once (default 2).
+   * Two small batches keep Redis and beat busy side by side, and keep what a burst holds in flight
+   * small next to what it allocates: with 1000 x 4, V8 saw dispatch objects outlive young-generation
+   * collections, began allocating them straight into the old generation (allocation-site pretenuring)
+   * and kept doing so afterwards, five times the old-generation garbage in steady running.
+   */
   batchSize?: number;
-  /** Claim batches in flight at once (a 100k burst is many batches; this bounds memory). */
   maxBatchesInFlight?: number;
   /**
    * Longest sleep. Timers run on a monotonic clock, so a wall-clock change is only noticed on waking;
@@ -98,8 +103,8 @@ export class Beat extends EventEmitter<BeatEvents> {
     this.backend = options.backend;
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
-    this.batchSize = options.batchSize ?? 1000;
-    this.maxBatchesInFlight = options.maxBatchesInFlight ?? 4;
+    this.batchSize = options.batchSize ?? 200;
+    this.maxBatchesInFlight = options.maxBatchesInFlight ?? 2;
     this.maxSleepMs = options.maxSleepMs ?? 1000;
   }
 
