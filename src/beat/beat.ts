@@ -103,8 +103,8 @@ export class Beat extends EventEmitter<BeatEvents> {
     this.backend = options.backend;
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
-    this.batchSize = options.batchSize ?? 200;
-    this.maxBatchesInFlight = options.maxBatchesInFlight ?? 2;
+    this.batchSize = options.batchSize ?? 100;
+    this.maxBatchesInFlight = options.maxBatchesInFlight ?? 3;
     this.maxSleepMs = options.maxSleepMs ?? 1000;
   }
 
@@ -242,7 +242,9 @@ export class Beat extends EventEmitter<BeatEvents> {
         void this.recover(slot, outcome.current);
         return;
       }
-      slot.state = { ...slot.state, lastRunMs: claim.lastRunMs, runs: slot.state.runs + occurrences.length };
+      // Updated in place (the state is this slot's own): a new object per dispatch is old-generation garbage 10 s later.
+      slot.state.lastRunMs = claim.lastRunMs;
+      slot.state.runs += occurrences.length;
       occurrences.forEach((occurrenceMs, k) => {
         const taskId = claim.messages[k]!.headers.id;
         this.logger.info(`Scheduler: Sending due task ${slot.entry.name} (${slot.entry.task})`);

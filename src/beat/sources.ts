@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { ScheduleError } from '../errors.js';
 import type { Entry } from '../schedule/entry-types.js';
+import { digest } from '../util/digest.js';
 import {
   listScheduleFiles,
   mergeScheduleFiles,
@@ -17,7 +18,8 @@ export interface SourcesReading {
 }
 
 interface FileMemory {
-  text: string;
+  /** A digest of the file's text: keeping the text itself would hold a 100k-entry file in memory for good. */
+  textDigest: string;
   /** The file's last good reading, kept while the file is broken. */
   lastGood: ScheduleFileResult & { ok: true };
 }
@@ -71,9 +73,10 @@ export class ScheduleSources {
       return { file, ok: false, errors: [new ScheduleError(`cannot read: ${(error as Error).message}`, { file })] };
     }
     const remembered = this.memory.get(file);
-    if (remembered && remembered.text === text) return remembered.lastGood;
+    const textDigest = digest('sha256', text).toString('base64');
+    if (remembered && remembered.textDigest === textDigest) return remembered.lastGood;
     const result = parseScheduleFileText(file, text, this.options);
-    if (result.ok) this.memory.set(file, { text, lastGood: result });
+    if (result.ok) this.memory.set(file, { textDigest, lastGood: result });
     return result;
   }
 }
