@@ -31,7 +31,7 @@ if (requireServices('redis beat state', [await redisRequirement()])) {
   });
 
   describe('redis beat state: kombu layout', () => {
-    it('pushes a batch\'s messages onto each queue\'s priority lists in claim order and binds each queue', async () => {
+    it('pushes a batch\'s messages (any UTF-8) onto each queue\'s priority lists in claim order and binds each queue', async () => {
       const redis = new Redis({ host: REDIS_HOST, port: REDIS_PORT, db: REDIS_DB });
       const prefix = `test:${randomUUID()}:`;
       const backend = new RedisBeatState(redis, (message) => ({
@@ -48,14 +48,14 @@ if (requireServices('redis beat state', [await redisRequirement()])) {
       try {
         await backend.register(['a', 'b', 'c'].map((name) => ({ name, fingerprint: 'f', enabled: true })), 0);
         await backend.claim([
-          { name: 'a', expectedLastRunMs: null, lastRunMs: 1, messages: [message('a1', q1), message('a2', q2, 9)] },
+          { name: 'a', expectedLastRunMs: null, lastRunMs: 1, messages: [message('å1', q1), message('a2', q2, 9)] },
           { name: 'b', expectedLastRunMs: 5, lastRunMs: 6, messages: [message('refused', q1)] },
-          { name: 'c', expectedLastRunMs: null, lastRunMs: 1, messages: [message('c1', q1), message('c2', q2, 9), message('c3', q2)] },
+          { name: 'c', expectedLastRunMs: null, lastRunMs: 1, messages: [message('c1', q1), message('日本c2', q2, 9), message('c3 "x"', q2)] },
         ]);
         const oldestFirst = async (list: string) => (await redis.lrange(list, 0, -1)).reverse();
-        expect(await oldestFirst(q1)).toEqual(['a1', 'c1']);
-        expect(await oldestFirst(redisQueueList(q2, 9))).toEqual(['a2', 'c2']);
-        expect(await oldestFirst(q2)).toEqual(['c3']);
+        expect(await oldestFirst(q1)).toEqual(['å1', 'c1']);
+        expect(await oldestFirst(redisQueueList(q2, 9))).toEqual(['a2', '日本c2']);
+        expect(await oldestFirst(q2)).toEqual(['c3 "x"']);
         expect(await redis.smembers(`_kombu.binding.${q1}`)).toEqual([redisBindingMember({ queue: q1, exchange: '', routingKey: q1 })]);
         expect(await redis.smembers(`_kombu.binding.${q2}`)).toEqual([redisBindingMember({ queue: q2, exchange: '', routingKey: q2 })]);
       } finally {

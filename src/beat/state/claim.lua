@@ -4,7 +4,8 @@
 -- KEYS[1] = meta hash, KEYS[2] = last-run hash, KEYS[3] = runs hash
 -- ARGV[1] = number of routes R, then R times: priority list key, kombu binding set key, binding member;
 --   then per claim: name, expected last run ("" = none yet), new last run, message count n,
---   then n times: route number (1..R), envelope JSON.
+--   then n times: route number (1..R), length in bytes of its envelope;
+--   last, the envelopes' JSON one after another, in message order.
 -- Binding and list keys come in ARGV, not KEYS: fine on one Redis, not on Redis Cluster.
 -- Returns the refused claims only, 4 slots each: claim number (1-based), meta or "", last run or "", runs or "0".
 --
@@ -22,12 +23,16 @@ end
 local routeCount = tonumber(ARGV[1])
 local claimsFrom = 2 + routeCount * 3
 
-local names, starts = {}, {}
-local i = claimsFrom
-while i <= #ARGV do
+local envelopes = ARGV[#ARGV]
+local names, starts, offsets = {}, {}, {} -- per claim: name, ARGV index, where its envelopes begin
+local i, offset = claimsFrom, 1
+while i < #ARGV do
+  local count = tonumber(ARGV[i + 3])
   names[#names + 1] = ARGV[i]
   starts[#starts + 1] = i
-  i = i + 4 + tonumber(ARGV[i + 3]) * 2
+  offsets[#offsets + 1] = offset
+  for m = 0, count - 1 do offset = offset + tonumber(ARGV[i + 5 + m * 2]) end
+  i = i + 4 + count * 2
 end
 
 local metas, lasts = {}, {}
@@ -47,7 +52,7 @@ local lastRunPairs = {}
 local routeUsed = {}
 local listMessages, listOrder = {}, {} -- list key -> envelopes in claim order; lists in order of first use
 for c = 1, #names do
-  local name, start = names[c], starts[c]
+  local name, start, at = names[c], starts[c], offsets[c]
   local expected, last, count = ARGV[start + 1], ARGV[start + 2], tonumber(ARGV[start + 3])
   local current = claimedLast[name] or lasts[c] or ''
   -- An entry without meta was never registered here (or Redis lost it): the beat must register again.
@@ -58,14 +63,15 @@ for c = 1, #names do
     if count > 0 then redis.call('HINCRBY', KEYS[3], name, count) end
     for m = 0, count - 1 do
       local base = start + 4 + m * 2
-      local route = tonumber(ARGV[base])
+      local route, length = tonumber(ARGV[base]), tonumber(ARGV[base + 1])
       routeUsed[route] = true
       local list = ARGV[route * 3 - 1]
       if not listMessages[list] then
         listMessages[list] = {}
         listOrder[#listOrder + 1] = list
       end
-      table.insert(listMessages[list], ARGV[base + 1])
+      table.insert(listMessages[list], string.sub(envelopes, at, at + length - 1))
+      at = at + length
     end
   else
     result[#result + 1] = c
