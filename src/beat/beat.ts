@@ -13,8 +13,8 @@ export interface BeatOptions {
   clock?: Clock;
   logger?: Logger;
   /**
-   * Entries claimed per backend round trip (default 200), and batches in flight at once (default 2).
-   * Two small batches keep Redis and beat busy side by side, and keep what a burst holds in flight
+   * Entries claimed per backend round trip (default 100), and batches in flight at once (default 3).
+   * A few small batches keep Redis and beat busy side by side, and keep what a burst holds in flight
    * small next to what it allocates: with 1000 x 4, V8 saw dispatch objects outlive young-generation
    * collections, began allocating them straight into the old generation (allocation-site pretenuring)
    * and kept doing so afterwards, five times the old-generation garbage in steady running.
