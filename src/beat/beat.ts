@@ -74,6 +74,8 @@ function sameDefinition(current: Entry, incoming: Entry): boolean {
 }
 
 const RETRY_BACKOFF_MS = [1000, 2000, 5000, 10_000, 30_000];
+/** Entries registered with the backend per call. */
+const REGISTER_CHUNK = 5000;
 
 /**
  * The scheduler: keeps every enabled entry in a heap by next due time, sleeps until the first is due,
@@ -317,19 +319,24 @@ export class Beat extends EventEmitter<BeatEvents> {
     }
 
     const nowMs = this.clock.now();
-    const states = toRegister.length > 0 ? await this.register(toRegister, nowMs) : new Map<string, EntryState>();
-    for (const entry of toRegister) {
-      const slot: Slot = {
-        entry,
-        messages: new OccurrenceMessages(entry),
-        state: states.get(entry.name)!,
-        jitterMs: jitterOffsetMs(entry),
-        version: this.nextVersion++,
-        dueMs: null,
-      };
-      this.slots.set(entry.name, slot);
-      // Plan at once: anything overdue is handled now by its missed policy, the rest waits its turn.
-      this.pushSlot(slot, nowMs);
+    // A chunk at a time, so a 100k start-up's registrations and replies die young instead of
+    // lingering in the old generation.
+    for (let i = 0; i < toRegister.length; i += REGISTER_CHUNK) {
+      const chunk = toRegister.slice(i, i + REGISTER_CHUNK);
+      const states = await this.register(chunk, nowMs);
+      for (const entry of chunk) {
+        const slot: Slot = {
+          entry,
+          messages: new OccurrenceMessages(entry),
+          state: states.get(entry.name)!,
+          jitterMs: jitterOffsetMs(entry),
+          version: this.nextVersion++,
+          dueMs: null,
+        };
+        this.slots.set(entry.name, slot);
+        // Plan at once: anything overdue is handled now by its missed policy, the rest waits its turn.
+        this.pushSlot(slot, nowMs);
+      }
     }
     if (this.queue.size > 2 * this.slots.size + 1024) {
       this.queue.compact((item) => this.slots.get(item.name)?.version === item.version);
