@@ -62,7 +62,9 @@ export class RedisBeatState implements BeatStateBackend {
     const routes = new Map<string, string>();
     const routeArgs: string[] = [];
     const claimArgs: string[] = [];
-    const envelopes = new EnvelopeBytes();
+    let messages = 0;
+    for (const claim of claims) messages += claim.messages.length;
+    const envelopes = new EnvelopeBytes(messages * 1024);
     for (const claim of claims) {
       claimArgs.push(claim.name, claim.expectedLastRunMs === null ? '' : String(claim.expectedLastRunMs), String(claim.lastRunMs), String(claim.messages.length));
       for (const message of claim.messages) {
@@ -112,8 +114,13 @@ export class RedisBeatState implements BeatStateBackend {
  * the old generation by the hundred megabytes.
  */
 class EnvelopeBytes {
-  private buffer = Buffer.allocUnsafe(64 * 1024);
+  private buffer: Buffer;
   private length = 0;
+
+  /** `capacity`: a guess; it grows as needed. A small guess comes from Node's shared pool. */
+  constructor(capacity: number) {
+    this.buffer = Buffer.allocUnsafe(Math.max(capacity, 256));
+  }
 
   /** Appends the UTF-8 of `envelope`; returns its length in bytes. */
   append(envelope: string): number {
