@@ -27,6 +27,10 @@ const ENTRY_FIELD_SET: ReadonlySet<string> = new Set(ENTRY_FIELDS);
 const OPTION_FIELD_SET: ReadonlySet<string> = new Set(OPTION_FIELDS);
 const MISSED_POLICIES: readonly MissedPolicy[] = ['once', 'skip', 'all'];
 const DEFAULT_CATCHUP_LIMIT = 100;
+/** Shared by every entry that leaves these out (entries are never changed once parsed): 100k entries need not hold 100k empty objects. */
+const NO_ARGS = Object.freeze([]) as unknown as unknown[];
+const NO_KWARGS = Object.freeze({}) as Record<string, unknown>;
+const NO_OPTIONS = Object.freeze({}) as EntryOptions;
 
 type Raw = Record<string, unknown>;
 
@@ -54,9 +58,9 @@ function buildEntry(name: string, raw: unknown, context: EntryContext): Entry {
     task,
     schedule: parseSchedule(raw.schedule, { timezone: timezone ?? context.timezone }),
     scheduleValue: raw.schedule,
-    args: field(raw, 'args', parseArgs) ?? [],
-    kwargs: field(raw, 'kwargs', requireMapping) ?? {},
-    options: field(raw, 'options', parseOptions) ?? {},
+    args: field(raw, 'args', parseArgs) ?? NO_ARGS,
+    kwargs: field(raw, 'kwargs', requireMapping) ?? NO_KWARGS,
+    options: field(raw, 'options', parseOptions) ?? NO_OPTIONS,
     enabled: field(raw, 'enabled', parseBoolean) ?? true,
     jitterMs: field(raw, 'jitter', parseJitter) ?? 0,
     missed: field(raw, 'missed', parseMissed) ?? 'once',

@@ -130,6 +130,18 @@ describe('parseEntry', () => {
   });
 });
 
+describe('parseEntry defaults', () => {
+  it('gives entries that leave out args, kwargs and options one shared, frozen empty value each', () => {
+    const [a, b] = ['a', 'b'].map((name) => parseEntry(name, { task: 't', schedule: 10 }));
+    expect([a!.args, a!.kwargs, a!.options]).toEqual([[], {}, {}]);
+    expect([b!.args, b!.kwargs, b!.options]).toEqual([a!.args, a!.kwargs, a!.options]);
+    expect(b!.args).toBe(a!.args);
+    expect(b!.kwargs).toBe(a!.kwargs);
+    expect(b!.options).toBe(a!.options);
+    expect([a!.args, a!.kwargs, a!.options].every((value) => Object.isFrozen(value))).toBe(true);
+  });
+});
+
 describe('entryToRaw', () => {
   it('gives back the file form, without defaults', () => {
     const raw = { task: 'tasks.add', schedule: '30s', args: [16, 16] };
