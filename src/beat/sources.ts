@@ -66,16 +66,16 @@ export class ScheduleSources {
   }
 
   private async readFile(file: string): Promise<ScheduleFileResult> {
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = await readFile(file, 'utf8');
+      bytes = await readFile(file);
     } catch (error) {
       return { file, ok: false, errors: [new ScheduleError(`cannot read: ${(error as Error).message}`, { file })] };
     }
     const remembered = this.memory.get(file);
-    const textDigest = digest('sha256', text).toString('base64');
+    const textDigest = digest('sha256', bytes).toString('base64');
     if (remembered && remembered.textDigest === textDigest) return remembered.lastGood;
-    const result = parseScheduleFileText(file, text, this.options);
+    const result = parseScheduleFileText(file, bytes.toString('utf8'), this.options);
     if (result.ok) this.memory.set(file, { textDigest, lastGood: result });
     return result;
   }
