@@ -47,8 +47,10 @@ export class BeatService {
   private storeTimer: TimerHandle | null = null;
   private recorder: RunRecorder | null = null;
   private stopped = false;
-  /** Which file defines each file entry (the last good reading), so the store cannot take a file's name. */
-  private fileDefining = new Map<string, string>();
+  /** The file entries of the last good reading, so the store cannot take a file's name. */
+  private fileEntries: Entry[] = [];
+  /** Which file defines each of them; made when the store first changes (100k entries, a store nobody edits). */
+  private fileDefining: Map<string, string> | null = null;
 
   private constructor(
     readonly beat: Beat,
@@ -127,7 +129,16 @@ export class BeatService {
   }
 
   private noteFileEntries(entries: Entry[]): void {
-    this.fileDefining = new Map(entries.filter((entry) => entry.source !== 'store').map((entry) => [entry.name, entry.source]));
+    this.fileEntries = entries;
+    this.fileDefining = null;
+  }
+
+  private fileDefiningName(name: string): string | undefined {
+    if (this.fileDefining === null) {
+      this.fileDefining = new Map();
+      for (const entry of this.fileEntries) if (entry.source !== 'store') this.fileDefining.set(entry.name, entry.source);
+    }
+    return this.fileDefining.get(name);
   }
 
   private recordStoreRuns(store: StoreSource): void {
@@ -148,7 +159,7 @@ export class BeatService {
   }
 
   private async applyStoreChanges(): Promise<void> {
-    const { upserts, removals } = this.store!.poll((name) => this.fileDefining.get(name));
+    const { upserts, removals } = this.store!.poll((name) => this.fileDefiningName(name));
     if (upserts.length + removals.length === 0) return;
     const summary = await this.beat.updateEntries(upserts, removals);
     this.logger.info(`beat: Schedule store changed: ${summary.added.length} added, ${summary.changed.length} changed, ${summary.removed.length} removed`);
