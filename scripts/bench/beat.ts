@@ -14,7 +14,8 @@
  *   every entry registered in Redis and the scheduler loop running.
  *
  * Run: `npx tsx scripts/bench/beat.ts [name-filter...]` (e.g. `100k`, `celery`); after `npm run build`.
- * Run one at a time, with no other beat on DB 14: beat's state keys there are shared.
+ * Run one at a time, with no other beat on DB 14: beat's state keys there are shared. Needs Redis 7
+ * (the consumer pops with BLMPOP).
  * To profile beat, pass node flags in BEAT_BENCH_NODE_ARGS (`--cpu-prof --cpu-prof-dir=/tmp/prof`).
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
@@ -336,6 +337,10 @@ function celery(count: number, label: string): Scenario {
   return {
     name: `celery-${label}`,
     run: async (redis) => {
+      if (!pythonCeleryAvailable()) {
+        console.log(`beat Celery 5.2, ${count.toLocaleString('en-US')} entries: skipped (no Celery for ${PYTHON}: apt-get install python3-celery python3-redis)`);
+        return;
+      }
       const dir = mkdtempSync(join(tmpdir(), 'celeriac-bench-celery-beat-'));
       const queue = `bench.celery-beat.${process.pid}.${label}`;
       const ownKeys = [queue, `_kombu.binding.${queue}`];
@@ -372,6 +377,15 @@ function celery(count: number, label: string): Scenario {
       }
     },
   };
+}
+
+function pythonCeleryAvailable(): boolean {
+  try {
+    execFileSync(PYTHON, ['-c', 'import celery, redis'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const SCENARIOS: Scenario[] = [
