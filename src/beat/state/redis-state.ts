@@ -51,7 +51,12 @@ export class RedisBeatState implements BeatStateBackend {
       const args = [String(nowMs)];
       for (const r of chunk) args.push(r.name, r.fingerprint, r.enabled ? '1' : '0');
       const reply = await this.registerScript(this.keys, args);
-      chunk.forEach((r, k) => states.set(r.name, parseState(reply[3 * k]!, reply[3 * k + 1]!, reply[3 * k + 2]!)!));
+      chunk.forEach((r, k) => {
+        const state = parseState(reply[3 * k]!, reply[3 * k + 1]!, reply[3 * k + 2]!)!;
+        // Stored is the fingerprint just registered; holding a slice of the reply would hold all of it (100k replies).
+        state.fingerprint = r.fingerprint;
+        states.set(r.name, state);
+      });
     }
     return states;
   }
