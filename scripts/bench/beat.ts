@@ -416,6 +416,10 @@ export async function benchBeat(filters: string[] = []): Promise<void> {
     '  lateness = arrival at a consumer popping the queue − the message\'s celeriac_occurrence header (an upper bound of push lateness); ' +
       '"every 10 s" entries have their `start` spread evenly over the 10 s; the consumer shares the machine with beat and Redis',
   );
+  console.log(
+    '  start-up = spawn → beat logs "N entries scheduled" (schedule file read and validated, every entry registered in Redis and planned); ' +
+      'CPU = utime + stime of all beat threads over the window; RSS = VmRSS at the end of the window (peak = VmHWM)',
+  );
   try {
     for (const scenario of scenarios) await scenario.run(scenario.name.startsWith('celery') ? celeryRedis : redis);
   } finally {
