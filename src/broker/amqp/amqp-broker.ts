@@ -1,4 +1,4 @@
-import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage, type Options } from 'amqplib';
+import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
 import type { TaskMessage } from '../../protocol/types.js';
 import { systemClock, type Clock } from '../../util/clock.js';
 import { silentLogger, type Logger } from '../../util/log.js';
@@ -122,7 +122,8 @@ export class AmqpBroker implements Broker {
   private connection(): Promise<ChannelModel> {
     if (this.closing) return Promise.reject(new Error(`amqp broker ${this.displayUrl} is closed`));
     if (this.model) return Promise.resolve(this.model);
-    this.connecting ??= amqp.connect(this.url).then((model) => {
+    // amqplib loads on first use: a process on Redis or SQLite never pays its ~10 MB.
+    this.connecting ??= import('amqplib').then(({ default: amqp }) => amqp.connect(this.url)).then((model) => {
       this.model = model;
       this.connecting = undefined;
       this.reconnectDelayMs = 100;
