@@ -1,7 +1,6 @@
 // `npm run bench [-- name...]`: runs the benchmarks one after the other (after `npm run build`) and
 // prints their figures. The .ts benches run through tsx. A name picks benches: `npm run bench -- beat`.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
@@ -36,10 +35,6 @@ const failed = [];
 for (const [name, what] of BENCHES.filter(([bench]) => wanted.length === 0 || wanted.includes(bench))) {
   const file = `scripts/bench/${name}.ts`;
   console.log(`\n=== ${name}: ${what} (${file}; load average ${loadavg().map((n) => n.toFixed(2)).join(' ')})`);
-  if (!existsSync(new URL(file, new URL('../../', import.meta.url)))) {
-    console.log(`${name}: not run, ${file} does not exist yet`);
-    continue;
-  }
   const started = Date.now();
   const status = await run(file);
   console.log(`=== ${name}: ${status === 0 ? 'done' : `FAILED (${status})`} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
