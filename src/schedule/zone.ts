@@ -30,9 +30,16 @@ export function assertZone(zone: string): string {
   return display;
 }
 
-/** Intl's canonical name: one key for every spelling of a zone. */
+const canonicalNames = new Map<string, string>();
+
+/** Intl's canonical name: one key for every spelling of a zone (cached: Intl is slow to ask). */
 function canonicalZone(zone: string): string {
-  return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+  let canonical = canonicalNames.get(zone);
+  if (canonical === undefined) {
+    canonical = new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+    canonicalNames.set(zone, canonical);
+  }
+  return canonical;
 }
 
 /** A stretch of time [start, end) during which the zone's UTC offset does not change. */
