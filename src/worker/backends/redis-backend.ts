@@ -45,7 +45,9 @@ export class RedisBackend implements ResultBackend {
     });
     const logger = options.logger ?? silentLogger;
     this.client.on('error', (error: Error) => logger.warning(`result backend ${this.displayUrl}: ${error.message}`));
-    this.notifications = new MetaNotifications(() => this.client.duplicate());
+    // The subscriber skips ioredis's ready check: a SUBSCRIBE sent while connecting (auto-pipelined)
+    // puts the connection in subscriber mode before the check's INFO, which then throws uncaught.
+    this.notifications = new MetaNotifications(() => this.client.duplicate({ enableAutoPipelining: false, enableReadyCheck: false }));
   }
 
   async store(meta: ResultMeta): Promise<void> {
