@@ -23,7 +23,7 @@ describe.runIf(available)('celeriac beat on RabbitMQ', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('publishes each occurrence once across a kill -9, keeping its state in the --state file', async () => {
+  it('loses no occurrence across a kill -9 and repeats at most the one in flight, with its own id, keeping state in the --state file', async () => {
     writeFileSync(join(dir, 'jobs.yaml'), `entries:\n  tick:\n    task: tasks.tick\n    schedule: 1s\n    args: [1]\n    options: { queue: ${queue} }\n`);
     const args = ['beat', '--broker', AMQP_URL, '--schedules', 'jobs.yaml', '-s', 'beat-state.db'];
     const first = new CliProcess(args, { cwd: dir });
@@ -56,16 +56,19 @@ describe.runIf(available)('celeriac beat on RabbitMQ', () => {
       occurrences.push(at);
     }
     await connection.close();
-    occurrences.sort((a, b) => a - b);
-    const gaps = occurrences.slice(1).map((t, i) => t - occurrences[i]!);
-    expect(occurrences.length).toBeGreaterThanOrEqual(5);
+    // At least once on RabbitMQ (README): the kill may land between a publish and the outbox row's
+    // delete, and that one message is published again at the restart, under the same task id.
+    const distinct = [...new Set(occurrences)].sort((a, b) => a - b);
+    const gaps = distinct.slice(1).map((t, i) => t - distinct[i]!);
+    expect(distinct.length).toBeGreaterThanOrEqual(5);
     expect(gaps.every((gap) => gap === 1000), `gaps ${gaps.join(',')}`).toBe(true);
+    expect(occurrences.length - distinct.length).toBeLessThanOrEqual(1);
 
     const db = new Database(join(dir, 'beat-state.db'), { readonly: true });
     const state = db.prepare('SELECT last_run, runs FROM beat_state WHERE name = ?').get('tick') as { last_run: number; runs: number };
     const outbox = db.prepare('SELECT count(*) AS n FROM beat_outbox').get() as { n: number };
     db.close();
-    expect(state).toEqual({ last_run: occurrences.at(-1), runs: occurrences.length });
+    expect(state).toEqual({ last_run: distinct.at(-1), runs: distinct.length });
     expect(outbox.n).toBe(0);
   }, 30_000);
 });
